@@ -1,0 +1,505 @@
+import { randomUUID } from 'node:crypto';
+import type { DependencyContainer } from 'tsyringe';
+import { assertJsonValue } from '../config/json-value.js';
+import { defaultContainer, isContainer, resolveClass } from '../di/container.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
+import type { Connection, ExecutionStrategy, FlowIssue } from '../graph/connection.js';
+import { RoutineRegistry } from '../metadata/routine-registry.js';
+import { RoutineBase } from '../routine/routine-base.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { currentContext } from '../runtime/context-store.js';
+import { FlowPlan, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
+import { JobRun } from '../runtime/job-run.js';
+import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
+import { assertName, assertNumber, assertPayload, assertSafeKey, describe } from '../utils/guards.js';
+import { ErrorHandler } from './error-handler.js';
+import {
+  DEFAULT_EXECUTION_TIMEOUT,
+  DEFAULT_MAX_WORKERS,
+  MAX_TIMEOUT,
+  type CancelOptions,
+  type ExecuteOptions,
+  type FlowOptions,
+  type ShutdownOptions,
+} from './flow-options.js';
+import { validateFlow } from './flow-validator.js';
+
+type RoutineCtor = new (...args: never[]) => RoutineBase;
+
+function assertTimeout(value: unknown, what: string): asserts value is number {
+  if (value === Infinity) return;
+  assertNumber(value, what, { min: 0, minExclusive: true, max: MAX_TIMEOUT });
+}
+
+function assertStrategy(value: unknown): asserts value is ExecutionStrategy {
+  if (value !== 'sequential' && value !== 'concurrent') {
+    throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `executionStrategy must be 'sequential' or 'concurrent'; got ${describe(value)}.`, { details: { value: String(value) } });
+  }
+}
+
+/**
+ * A reusable workflow template: routines connected event → slot. One flow runs any
+ * number of jobs at once; each job has its own {@link JobState}.
+ *
+ * @example
+ * const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: 4 });
+ * const src = flow.addRoutine(new Source(), 'src');
+ * const sink = flow.addRoutine(Sink, 'sink');        // classes are resolved through DI
+ * flow.connect(src, 'output', sink, 'input');
+ * const job = await flow.execute(src, { n: 3 });
+ */
+export class Flow {
+  private readonly _flowId: string;
+  private _strategy: ExecutionStrategy;
+  private _maxWorkers: number;
+  private _executionTimeout: number;
+  private readonly _routines = new Map<string, RoutineBase>();
+  private readonly _connections: Connection[] = [];
+  private _errorHandler: ErrorHandler | undefined;
+  private readonly _container: DependencyContainer;
+  private readonly _clock: Clock;
+  private readonly _historyLimit: number;
+  private readonly _runs = new Set<JobRun>();
+  private _revision = 0;
+  private _plan: FlowPlan | undefined;
+  private _planKey = '';
+  private _shutdown: Promise<void> | undefined;
+
+  constructor(options: FlowOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Flow options must be an object; got ${describe(options)}.`);
+    }
+    const known = new Set(['flowId', 'executionStrategy', 'maxWorkers', 'executionTimeout', 'container', 'clock', 'historyLimit']);
+    for (const key of Object.keys(options)) {
+      if (!known.has(key)) {
+        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Unknown Flow option "${key}"; known options: ${[...known].join(', ')}.`, { details: { option: key } });
+      }
+    }
+    if (options.flowId !== undefined) assertName(options.flowId, 'flowId');
+    this._flowId = options.flowId ?? randomUUID();
+    const strategy = options.executionStrategy ?? 'sequential';
+    assertStrategy(strategy);
+    if (options.maxWorkers !== undefined) assertNumber(options.maxWorkers, 'maxWorkers', { min: 1, max: 10_000, integer: true });
+    this._strategy = strategy;
+    this._maxWorkers = strategy === 'sequential' ? 1 : (options.maxWorkers ?? DEFAULT_MAX_WORKERS);
+    const timeout = options.executionTimeout ?? DEFAULT_EXECUTION_TIMEOUT;
+    assertTimeout(timeout, 'executionTimeout (ms)');
+    this._executionTimeout = timeout;
+    if (options.container !== undefined && !isContainer(options.container)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'Flow container must be a tsyringe DependencyContainer (e.g. container.createChildContainer()).');
+    }
+    this._container = options.container ?? defaultContainer();
+    const clock = options.clock ?? systemClock;
+    if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function') {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'Flow clock must implement the Clock interface (now, monotonic, setTimeout, clearTimeout).');
+    }
+    this._clock = clock;
+    const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    assertNumber(historyLimit, 'historyLimit', { min: 0, integer: true, max: 100_000_000 });
+    this._historyLimit = historyLimit;
+  }
+
+  /** The flow's id. */
+  get flowId(): string {
+    return this._flowId;
+  }
+  /** `'sequential'` or `'concurrent'`. */
+  get executionStrategy(): ExecutionStrategy {
+    return this._strategy;
+  }
+  /** Concurrent activations per job (1 when sequential). */
+  get maxWorkers(): number {
+    return this._maxWorkers;
+  }
+  /** Running-time budget of each job, ms. */
+  get executionTimeout(): number {
+    return this._executionTimeout;
+  }
+  /** Routines by id. */
+  get routines(): ReadonlyMap<string, RoutineBase> {
+    return this._routines;
+  }
+  /** Connections in the order they were made. */
+  get connections(): Connection[] {
+    return [...this._connections];
+  }
+  /** The DI container routine classes are resolved through. */
+  get container(): DependencyContainer {
+    return this._container;
+  }
+  /** The clock used for timeouts and retries. */
+  get clock(): Clock {
+    return this._clock;
+  }
+  /** The execution-history cap of each job. */
+  get historyLimit(): number {
+    return this._historyLimit;
+  }
+
+  /**
+   * Adds a routine instance, or a routine class resolved through the DI container (its
+   * constructor dependencies injected). Returns the routine id (default: the type name,
+   * made unique). Duplicate id → `DUPLICATE_ROUTINE_ID`.
+   */
+  addRoutine(routineOrClass: RoutineBase | RoutineCtor, routineId?: string): string {
+    let routine: RoutineBase;
+    if (typeof routineOrClass === 'function') {
+      if (!(routineOrClass.prototype instanceof RoutineBase)) {
+        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `addRoutine: ${routineOrClass.name || 'the class'} does not extend RoutineBase.`);
+      }
+      routine = resolveClass(this._container, routineOrClass);
+    } else if (routineOrClass instanceof RoutineBase) {
+      routine = routineOrClass;
+    } else {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `addRoutine expects a RoutineBase instance or subclass; got ${describe(routineOrClass)}.`);
+    }
+    for (const [id, r] of this._routines) {
+      if (r === routine) {
+        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `This routine instance is already in the flow as "${id}"; add a new instance for a second node.`, { details: { routineId: id } });
+      }
+    }
+    let id: string;
+    if (routineId === undefined) {
+      const base = RoutineRegistry.nameOf(routine.constructor as RoutineCtor) ?? routine.constructor.name ?? 'routine';
+      id = base;
+      for (let n = 2; this._routines.has(id); n++) id = `${base}_${n}`;
+      assertName(id, 'routine id');
+    } else {
+      assertName(routineId, 'routine id');
+      id = routineId;
+      if (this._routines.has(id)) {
+        throw new DefinitionError(ErrorCode.DUPLICATE_ROUTINE_ID, `Routine id "${id}" is already used in flow ${this._flowId}; pick another id.`, { details: { routineId: id } });
+      }
+    }
+    void routine.slots; // builds and checks the definition now (binds @Event ports)
+    this._routines.set(id, routine);
+    this.changed();
+    return id;
+  }
+
+  /**
+   * Connects `sourceRoutineId.sourceEvent` to `targetRoutineId.targetSlot`. Unknown
+   * endpoints → `UNKNOWN_ROUTINE` / `UNKNOWN_EVENT` / `UNKNOWN_SLOT`.
+   */
+  connect(sourceRoutineId: string, sourceEvent: string, targetRoutineId: string, targetSlot: string, paramMapping?: Record<string, string>): Connection {
+    const source = this.requireRoutine(sourceRoutineId, 'Source');
+    const target = this.requireRoutine(targetRoutineId, 'Target');
+    if (typeof sourceEvent !== 'string' || !source.events.has(sourceEvent)) {
+      throw new DefinitionError(ErrorCode.UNKNOWN_EVENT, `Event ${describe(sourceEvent)} not found in routine "${sourceRoutineId}"; its events are: ${[...source.events.keys()].join(', ') || '(none)'}.`, {
+        details: { routineId: sourceRoutineId, event: String(sourceEvent) },
+      });
+    }
+    if (typeof targetSlot !== 'string' || !target.slots.has(targetSlot)) {
+      throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `Slot ${describe(targetSlot)} not found in routine "${targetRoutineId}"; its slots are: ${[...target.slots.keys()].join(', ') || '(none)'}.`, {
+        details: { routineId: targetRoutineId, slot: String(targetSlot) },
+      });
+    }
+    let mapping: Readonly<Record<string, string>> | undefined;
+    if (paramMapping !== undefined) {
+      assertPayload(paramMapping, 'connect paramMapping');
+      const m: Record<string, string> = {};
+      for (const from of Object.keys(paramMapping)) {
+        const to = paramMapping[from];
+        assertSafeKey(from, 'connect paramMapping');
+        if (typeof to !== 'string' || to.length === 0) {
+          throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `connect paramMapping["${from}"] must be a non-empty key name; got ${describe(to)}.`);
+        }
+        assertSafeKey(to, 'connect paramMapping');
+        m[from] = to;
+      }
+      mapping = Object.freeze(m);
+    }
+    const duplicate = this._connections.some(
+      (c) => c.sourceRoutineId === sourceRoutineId && c.sourceEvent === sourceEvent && c.targetRoutineId === targetRoutineId && c.targetSlot === targetSlot,
+    );
+    if (duplicate) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `${sourceRoutineId}.${sourceEvent} is already connected to ${targetRoutineId}.${targetSlot}; a second identical connection would deliver every payload twice.`);
+    }
+    const connection: Connection = Object.freeze({
+      sourceRoutineId,
+      sourceEvent,
+      targetRoutineId,
+      targetSlot,
+      ...(mapping !== undefined && Object.keys(mapping).length > 0 ? { paramMapping: mapping } : {}),
+    });
+    this._connections.push(connection);
+    this.changed();
+    return connection;
+  }
+
+  /** Sets the strategy; `'sequential'` forces one worker, `'concurrent'` uses `maxWorkers` (default 5). */
+  setExecutionStrategy(strategy: ExecutionStrategy, maxWorkers?: number): void {
+    assertStrategy(strategy);
+    if (maxWorkers !== undefined) assertNumber(maxWorkers, 'maxWorkers', { min: 1, max: 10_000, integer: true });
+    this._strategy = strategy;
+    this._maxWorkers = strategy === 'sequential' ? 1 : (maxWorkers ?? DEFAULT_MAX_WORKERS);
+  }
+
+  /** Sets the flow-level error handler (used when a routine has none). */
+  setErrorHandler(handler: ErrorHandler | undefined): void {
+    if (handler !== undefined && !(handler instanceof ErrorHandler)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setErrorHandler expects an ErrorHandler; got ${describe(handler)}.`);
+    }
+    this._errorHandler = handler;
+  }
+
+  /** The flow-level error handler, if any. */
+  getErrorHandler(): ErrorHandler | undefined {
+    return this._errorHandler;
+  }
+
+  /** Every routine that is an instance of `cls`, as `[id, routine]` pairs. */
+  findRoutinesByType<T extends RoutineBase>(cls: abstract new (...args: never[]) => T): [string, T][] {
+    if (typeof cls !== 'function') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `findRoutinesByType expects a class; got ${describe(cls)}.`);
+    const out: [string, T][] = [];
+    for (const [id, r] of this._routines) if (r instanceof cls) out.push([id, r]);
+    return out;
+  }
+
+  /** Static checks: errors (broken connections) and warnings (unconnected slots, no entry, slots without handler). */
+  validate(): FlowIssue[] {
+    return validateFlow(this._routines, this._connections);
+  }
+
+  /**
+   * Runs a new job from `entryRoutineId`'s `trigger` slot and resolves with its JobState
+   * when it is no longer running. Rejects only for definition errors found before the job
+   * starts; routine failures are in the returned JobState.
+   */
+  execute(entryRoutineId: string, entryParams: Record<string, unknown> = {}, options: ExecuteOptions = {}): Promise<JobState> {
+    let state: JobState;
+    try {
+      state = this.start(entryRoutineId, entryParams, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return (state._run as JobRun).settled().then(() => state);
+  }
+
+  /** Like `execute` but returns the running JobState at once. */
+  start(entryRoutineId: string, entryParams: Record<string, unknown> = {}, options: ExecuteOptions = {}): JobState {
+    if (this._shutdown !== undefined) {
+      throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; create a new Flow to run more jobs.`);
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `execute options must be an object like { timeout: 1000 }; got ${describe(options)}.`);
+    }
+    const plan = this.plan();
+    const node = typeof entryRoutineId === 'string' ? plan.nodes.get(entryRoutineId) : undefined;
+    if (node === undefined) {
+      throw new DefinitionError(ErrorCode.UNKNOWN_ROUTINE, `Entry routine ${describe(entryRoutineId)} not found in flow ${this._flowId}; routines: ${[...this._routines.keys()].join(', ') || '(none)'}.`, {
+        details: { routineId: String(entryRoutineId) },
+      });
+    }
+    if (!node.slots.has('trigger')) {
+      throw new DefinitionError(ErrorCode.MISSING_TRIGGER_SLOT, `Entry routine "${entryRoutineId}" has no "trigger" slot; define one (defineSlot('trigger', handler) or @Slot('trigger')) to start jobs there.`, {
+        details: { routineId: entryRoutineId },
+      });
+    }
+    assertPayload(entryParams, 'entryParams');
+    const timeout = options.timeout ?? this._executionTimeout;
+    assertTimeout(timeout, 'timeout (ms)');
+    let workers = this._maxWorkers;
+    if (options.executionStrategy !== undefined) {
+      assertStrategy(options.executionStrategy);
+      workers = options.executionStrategy === 'sequential' ? 1 : this._strategy === 'concurrent' ? this._maxWorkers : DEFAULT_MAX_WORKERS;
+    }
+    const state = new JobState(this._flowId, { historyLimit: this._historyLimit });
+    const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: workers });
+    this.track(run);
+    run.start(node, entryParams);
+    return state;
+  }
+
+  /**
+   * Pauses a running job: dispatch stops, running activations finish (their emits are
+   * kept), queued work becomes `pendingTasks`, one pause point is recorded. Resolves when
+   * the running activations have finished. Pausing a paused job is a no-op.
+   */
+  pause(jobState: JobState, reason = '', checkpoint: unknown = null): Promise<void> {
+    try {
+      this.checkJob(jobState);
+      if (typeof reason !== 'string') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `pause reason must be a string; got ${describe(reason)}.`);
+      if (checkpoint !== null && checkpoint !== undefined) assertJsonValue(checkpoint, 'pause checkpoint');
+      if (jobState.status === 'paused') return Promise.resolve();
+      this.checkNotFinished(jobState, 'pause');
+      const run = jobState._run;
+      if (jobState.status !== 'running' || !(run instanceof JobRun)) {
+        throw new ExecutionError(ErrorCode.INVALID_STATE, `Job ${jobState.jobId} is ${jobState.status} and not running in this process; only a running job can be paused (resume it first).`);
+      }
+      const fromInside = currentContext()?.jobState === jobState;
+      return run.pause(reason, checkpoint ?? null, fromInside);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Continues a paused job (also one restored with `JobState.deserialize` in another
+   * process): deferred events are emitted once, then pending tasks run in order. Resolves
+   * like `execute`. A finished job → `JOB_FINISHED`.
+   */
+  resume(jobState: JobState): Promise<JobState> {
+    try {
+      this.checkJob(jobState);
+      this.checkNotFinished(jobState, 'resume');
+      if (this._shutdown !== undefined) throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; resume the job with another Flow instance.`);
+      const existing = jobState._run;
+      if (jobState.status === 'running' && existing instanceof JobRun && existing.flow === this) return existing.settled().then(() => jobState);
+      const plan = this.plan();
+      this.checkRestorable(jobState, plan);
+      let run: JobRun;
+      if (existing instanceof JobRun && existing.flow === this && existing.plan === plan) {
+        run = existing;
+      } else {
+        run = new JobRun({ flow: this, plan, state: jobState, clock: this._clock, timeout: jobState._timeoutMs ?? this._executionTimeout, scheduler: this._maxWorkers });
+      }
+      this.track(run);
+      run.resume();
+      return run.settled().then(() => jobState);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Cancels a job: status `cancelled` at once, queued work dropped, running handlers see
+   * their signal aborted. Resolves when they settle, or after `grace` ms. A finished job: no-op.
+   */
+  cancel(jobState: JobState, reason = '', options: CancelOptions = {}): Promise<void> {
+    try {
+      this.checkJob(jobState);
+      if (typeof reason !== 'string') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `cancel reason must be a string; got ${describe(reason)}.`);
+      const grace = options.grace ?? 5000;
+      assertNumber(grace, 'cancel grace (ms)', { min: 0, max: MAX_TIMEOUT });
+      if (jobState.isFinished) return Promise.resolve();
+      const run = jobState._run;
+      if (run instanceof JobRun) return run.cancel(reason, grace);
+      jobState._cancelReason = reason;
+      jobState._pendingTasks = [];
+      jobState._setStatus('cancelled');
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Stops the flow: no new jobs; running jobs get `drainTimeout` ms to finish, then are
+   * cancelled. Idempotent.
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    if (this._shutdown !== undefined) return this._shutdown;
+    const drain = options.drainTimeout ?? 5000;
+    try {
+      assertNumber(drain, 'shutdown drainTimeout (ms)', { min: 0, max: MAX_TIMEOUT });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this._shutdown = (async () => {
+      const running = [...this._runs].filter((r) => r.state.status === 'running');
+      if (running.length > 0 && drain > 0) {
+        let timer: unknown;
+        await Promise.race([
+          Promise.all(running.map((r) => r.settled())),
+          new Promise<void>((resolve) => {
+            timer = this._clock.setTimeout(resolve, drain);
+          }),
+        ]);
+        this._clock.clearTimeout(timer);
+      }
+      await Promise.all(running.filter((r) => r.state.status === 'running').map((r) => r.cancel('flow shutdown', 1000)));
+    })();
+    return this._shutdown;
+  }
+
+  /** @internal the compiled plan, rebuilt when the flow or a routine definition changed. */
+  plan(): FlowPlan {
+    let key = String(this._revision);
+    for (const r of this._routines.values()) key += ':' + r.definitionRevision;
+    if (this._plan !== undefined && key === this._planKey) return this._plan;
+    const plan = new FlowPlan();
+    let index = 0;
+    for (const [id, routine] of this._routines) {
+      const node = new PlanNode(id, routine, index++);
+      for (const slot of routine.slots.values()) node.slots.set(slot.name, new PlanSlot(node, slot.name, slot.handler, slot.merge, `${id}\u0000${slot.name}`));
+      for (const name of routine.events.keys()) node.events.set(name, []);
+      plan.nodes.set(id, node);
+      plan.byRoutine.set(routine, node);
+    }
+    for (const c of this._connections) {
+      const targets = plan.nodes.get(c.sourceRoutineId)?.events.get(c.sourceEvent);
+      const slot = plan.nodes.get(c.targetRoutineId)?.slots.get(c.targetSlot);
+      if (targets === undefined || slot === undefined) {
+        throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `Connection ${c.sourceRoutineId}.${c.sourceEvent} → ${c.targetRoutineId}.${c.targetSlot} no longer matches the routines' definitions; run flow.validate() for details.`);
+      }
+      targets.push({ slot, mapping: c.paramMapping === undefined ? null : Object.entries(c.paramMapping) });
+    }
+    this._plan = plan;
+    this._planKey = key;
+    return plan;
+  }
+
+  private changed(): void {
+    this._revision++;
+  }
+
+  private track(run: JobRun): void {
+    this._runs.add(run);
+    void run.settled().then(() => {
+      if (run.state.status !== 'running') this._runs.delete(run);
+    });
+  }
+
+  private requireRoutine(id: string, role: string): RoutineBase {
+    const routine = typeof id === 'string' ? this._routines.get(id) : undefined;
+    if (routine === undefined) {
+      throw new DefinitionError(ErrorCode.UNKNOWN_ROUTINE, `${role} routine ${describe(id)} not found in flow ${this._flowId}; add it with addRoutine first.`, {
+        details: { routineId: String(id) },
+      });
+    }
+    return routine;
+  }
+
+  private checkJob(jobState: JobState): void {
+    if (!(jobState instanceof JobState)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Expected a JobState; got ${describe(jobState)}.`);
+    }
+    if (jobState.flowId !== this._flowId) {
+      throw new ExecutionError(ErrorCode.FLOW_MISMATCH, `Job ${jobState.jobId} belongs to flow ${jobState.flowId}, not ${this._flowId}; use the flow that created it (or one deserialized from it).`, {
+        details: { jobId: jobState.jobId, jobFlowId: jobState.flowId, flowId: this._flowId },
+      });
+    }
+  }
+
+  private checkNotFinished(jobState: JobState, what: string): void {
+    if (jobState.isFinished) {
+      throw new ExecutionError(ErrorCode.JOB_FINISHED, `Cannot ${what} job ${jobState.jobId}: it is already ${jobState.status}.`, { details: { jobId: jobState.jobId, status: jobState.status } });
+    }
+  }
+
+  private checkRestorable(jobState: JobState, plan: FlowPlan): void {
+    for (const p of jobState._pendingTasks) {
+      const node = plan.nodes.get(p.routineId);
+      if (node === undefined) {
+        throw new DefinitionError(ErrorCode.UNKNOWN_ROUTINE, `Job ${jobState.jobId} has pending work for routine "${p.routineId}", which flow ${this._flowId} does not have; resume it with the flow it ran on.`, {
+          details: { routineId: p.routineId, taskId: p.taskId },
+        });
+      }
+      if (!node.slots.has(p.slotName)) {
+        throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `Job ${jobState.jobId} has pending work for slot "${p.routineId}.${p.slotName}", which does not exist in this flow.`, {
+          details: { routineId: p.routineId, slot: p.slotName, taskId: p.taskId },
+        });
+      }
+    }
+    for (const d of jobState._deferredEvents) {
+      const node = plan.nodes.get(d.routineId);
+      if (node === undefined || !node.events.has(d.eventName)) {
+        throw new DefinitionError(node === undefined ? ErrorCode.UNKNOWN_ROUTINE : ErrorCode.UNKNOWN_EVENT, `Job ${jobState.jobId} has a deferred event ${d.routineId}.${d.eventName} that this flow cannot emit.`, {
+          details: { routineId: d.routineId, event: d.eventName },
+        });
+      }
+    }
+  }
+}

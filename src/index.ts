@@ -1,0 +1,72 @@
+// routilux — public entry. Named exports grouped by concept; optional parts live in subpaths.
+import 'reflect-metadata';
+
+// errors
+export { ErrorCode } from './errors/error-codes.js';
+export {
+  RoutiluxError,
+  isRoutiluxError,
+  InvalidArgumentError,
+  DefinitionError,
+  ConfigValidationError,
+  ExecutionError,
+  SerializationError,
+  RegistryError,
+} from './errors/routilux-error.js';
+export type { RoutiluxErrorOptions } from './errors/routilux-error.js';
+
+// routines and decorators
+export { RoutineBase } from './routine/routine-base.js';
+export { EventPort, event } from './routine/event-port.js';
+export type { SlotDefinition, EventDefinition, SlotHandler, SlotOptions } from './routine/definitions.js';
+export { DEFAULT_MAX_QUEUE_LENGTH } from './routine/definitions.js';
+export type { ExecutionContext } from './routine/execution-context.js';
+export { Routine } from './decorators/routine.decorator.js';
+export type { RoutineOptions } from './decorators/routine.decorator.js';
+export { Slot } from './decorators/slot.decorator.js';
+export { Event } from './decorators/event.decorator.js';
+export type { EventOptions } from './decorators/event.decorator.js';
+
+// metadata and registries
+export { RoutineRegistry } from './metadata/routine-registry.js';
+export type { RoutineClass } from './metadata/routine-registry.js';
+export { FunctionRegistry } from './metadata/function-registry.js';
+export { scanRoutineClass } from './metadata/metadata-scanner.js';
+export type { RoutineClassDefinition } from './metadata/metadata-scanner.js';
+export type { RoutineMetadata, SlotMetadata, EventMetadata } from './metadata/metadata-keys.js';
+
+// flows
+export { Flow } from './flow/flow.js';
+export type { FlowOptions, ExecuteOptions, CancelOptions, ShutdownOptions } from './flow/flow-options.js';
+export type { Connection, FlowIssue, ExecutionStrategy } from './graph/connection.js';
+export type { MergeStrategy, MergeFunction } from './graph/merge-strategy.js';
+export { ErrorHandler, ErrorStrategy } from './flow/error-handler.js';
+export type { ErrorHandlerOptions, RetryablePredicate } from './flow/error-handler.js';
+
+// job state
+export { JobState, DEFAULT_HISTORY_LIMIT } from './state/job-state.js';
+export type { JobStateOptions, WaitOptions } from './state/job-state.js';
+export { JobStatus } from './state/job-types.js';
+export type {
+  RoutineStatus,
+  RoutineStateRecord,
+  ExecutionRecord,
+  PausePoint,
+  PendingTask,
+  DeferredEvent,
+  OutputRecord,
+  JobError,
+  SharedLogEntry,
+} from './state/job-types.js';
+export { ExecutionTracker } from './state/execution-tracker.js';
+export type { RoutinePerformance, FlowPerformance } from './state/execution-tracker.js';
+export { CallbackOutputHandler, QueueOutputHandler, NullOutputHandler } from './state/output-handlers.js';
+export type { OutputHandler } from './state/output-handlers.js';
+
+// time
+export { systemClock } from './runtime/clock.js';
+export type { Clock } from './runtime/clock.js';
+
+// configuration
+export type { JsonValue } from './config/json-value.js';
+export type { ConfigClass } from './config/validate-config.js';

@@ -1,0 +1,32 @@
+import type { MergeStrategy } from '../graph/merge-strategy.js';
+import type { ExecutionContext } from './execution-context.js';
+
+/** A slot handler: receives the (merged) payload and the activation's context. May be async. */
+export type SlotHandler<T = Record<string, unknown>> = (data: T, ctx: ExecutionContext) => unknown;
+
+/** Options of `defineSlot` / `@Slot`. */
+export interface SlotOptions {
+  /** Merge strategy of this slot, per job. @default 'override' */
+  merge?: MergeStrategy | string;
+  /** Bound of this slot's per-job queue for activation-policy routines. @default 1000 */
+  maxQueueLength?: number;
+}
+
+/** An input slot of a routine. */
+export interface SlotDefinition {
+  readonly name: string;
+  /** The handler; undefined for slots consumed by a routine-level logic. */
+  readonly handler: SlotHandler<never> | undefined;
+  readonly merge: MergeStrategy;
+  readonly maxQueueLength: number;
+}
+
+/** An output event of a routine. */
+export interface EventDefinition {
+  readonly name: string;
+  /** Documented payload keys (not enforced). */
+  readonly params: readonly string[];
+}
+
+/** Default bound of a slot queue. */
+export const DEFAULT_MAX_QUEUE_LENGTH = 1000;

@@ -1,0 +1,24 @@
+import type { Flow } from '../flow/flow.js';
+import type { JobState } from '../state/job-state.js';
+
+/**
+ * What a slot handler knows about the activation it runs in. The same object is the
+ * handler's second argument and what `routine.getExecutionContext()` returns while
+ * the activation runs (also after `await`).
+ */
+export interface ExecutionContext {
+  /** The flow the job runs. */
+  readonly flow: Flow;
+  /** The job's state: shared data, log, history, outputs. */
+  readonly jobState: JobState;
+  /** Id of the routine in the flow. */
+  readonly routineId: string;
+  /** Name of the slot being activated (`''` for a routine-level logic). */
+  readonly slotName: string;
+  /** Stable id of this activation within the job; retries keep it. */
+  readonly taskId: string;
+  /** 1 on the first run, 2 on the first retry, … */
+  readonly attempt: number;
+  /** Aborted when the job is cancelled, fails or times out. */
+  readonly signal: AbortSignal;
+}

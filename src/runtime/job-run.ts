@@ -1,0 +1,462 @@
+import { ErrorCode } from '../errors/error-codes.js';
+import { DefinitionError, ExecutionError, InvalidArgumentError, RoutiluxError, isRoutiluxError } from '../errors/routilux-error.js';
+import type { ErrorHandler } from '../flow/error-handler.js';
+import type { Flow } from '../flow/flow.js';
+import { appendInto, type MergeFunction } from '../graph/merge-strategy.js';
+import type { JobState, JobRunLink } from '../state/job-state.js';
+import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
+import { describe, isPlainObject, toError } from '../utils/guards.js';
+import { Activation, taskIdOf } from './activation.js';
+import type { Clock } from './clock.js';
+import { runHandler } from './context-store.js';
+import type { FlowPlan, PlanNode, PlanSlot } from './flow-plan.js';
+import { Lane, Scheduler } from './scheduler.js';
+import { Task } from './task.js';
+
+const DEFAULT_HANDLER_FALLBACK: ErrorHandler | undefined = undefined;
+
+/** @internal the scheduler callback shared by every job. */
+export function runTask(task: Task): PromiseLike<void> | undefined {
+  return task.run.runTask(task);
+}
+
+interface RetryWait {
+  readonly task: Task;
+  readonly dueAt: number;
+  timer: unknown;
+}
+
+/** @internal how a JobRun is created. */
+export interface JobRunOptions {
+  readonly flow: Flow;
+  readonly plan: FlowPlan;
+  readonly state: JobState;
+  readonly clock: Clock;
+  /** Running-time budget in ms. */
+  readonly timeout: number;
+  /** A shared scheduler (Runtime), or the worker count of a scheduler of its own. */
+  readonly scheduler: Scheduler | number;
+}
+
+/**
+ * @internal Drives one job: enqueues its activations, applies error policies, keeps the
+ * pending count, and settles on completion, failure, timeout, cancel or pause. All
+ * run-time state lives here or in the JobState, never in routines.
+ */
+export class JobRun implements JobRunLink {
+  readonly flow: Flow;
+  readonly plan: FlowPlan;
+  readonly state: JobState;
+  readonly clock: Clock;
+  readonly lane = new Lane();
+  private readonly scheduler: Scheduler;
+  private readonly ownsScheduler: boolean;
+  /** Queued + active + retries waiting. */
+  private pending = 0;
+  private active = 0;
+  private readonly retries = new Set<RetryWait>();
+  private readonly records: (RoutineStateRecord | undefined)[] = [];
+  private controller: AbortController | undefined;
+  private abortReason: Error | undefined;
+  private timeoutTimer: unknown;
+  private segmentStart = 0;
+  private settleWaiters: (() => void)[] = [];
+  private idleWaiters: { limit: number; resolve: () => void }[] = [];
+
+  constructor(options: JobRunOptions) {
+    this.flow = options.flow;
+    this.plan = options.plan;
+    this.state = options.state;
+    this.clock = options.clock;
+    this.state._timeoutMs = options.timeout;
+    if (typeof options.scheduler === 'number') {
+      this.scheduler = new Scheduler(options.scheduler, runTask);
+      this.ownsScheduler = true;
+    } else {
+      this.scheduler = options.scheduler;
+      this.ownsScheduler = false;
+    }
+    this.state._run = this;
+  }
+
+  /** The job's abort signal (created on first use). */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  progress(): { queueSize: number; active: number } {
+    return { queueSize: this.lane.size, active: this.active };
+  }
+
+  /** Resolves when the job stops running: finished, or paused with nothing active. */
+  settled(): Promise<void> {
+    if (this.isSettled()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.settleWaiters.push(resolve));
+  }
+
+  nodeOf(routine: object): PlanNode {
+    const node = this.plan.byRoutine.get(routine as never);
+    if (node === undefined) {
+      throw new ExecutionError(ErrorCode.NO_EXECUTION_CONTEXT, `${(routine as { constructor: Function }).constructor.name} is not part of flow ${this.flow.flowId}; a routine can only emit within a job of a flow it was added to.`);
+    }
+    return node;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Starts the job at `entry`'s trigger slot. */
+  start(entry: PlanNode, params: Record<string, unknown>): void {
+    const state = this.state;
+    state._setStatus('running');
+    state._currentRoutineId = entry.id;
+    state._history.record(entry.id, 'start', params, this.clock.now());
+    this.armTimeout();
+    this.deliver(entry.slots.get('trigger')!, { ...params }, state._nextTaskSeq++, 1, false);
+  }
+
+  /** Continues a paused or restored job: deferred events first, then pending tasks in order. */
+  resume(): void {
+    const state = this.state;
+    state._setStatus('running');
+    this.armTimeout();
+    const deferred = state._deferredEvents;
+    const pendingTasks = state._pendingTasks;
+    state._deferredEvents = [];
+    state._pendingTasks = [];
+    for (const d of deferred) this.emitFrom(this.plan.nodes.get(d.routineId)!, d.eventName, d.data);
+    for (const p of pendingTasks) {
+      const slot = this.plan.nodes.get(p.routineId)!.slots.get(p.slotName)!;
+      const seq = Number(p.taskId.slice(1));
+      if (p.delayMs > 0) this.waitRetry(new Task(this, slot, p.data, seq, p.attempt, p.merged), p.delayMs);
+      else this.deliver(slot, p.data, seq, p.attempt, p.merged);
+    }
+    if (this.pending === 0 && this.active === 0) queueMicrotask(() => this.checkDone());
+  }
+
+  /** Stops dispatch, keeps queued work as pending tasks, records one pause point. */
+  pause(reason: string, checkpoint: unknown, fromInside: boolean): Promise<void> {
+    const state = this.state;
+    state._setStatus('paused');
+    this.disarmTimeout();
+    for (const task of this.scheduler.takeLane(this.lane)) {
+      this.pending--;
+      state._pendingTasks.push(this.toPending(task, 0));
+    }
+    const now = this.clock.now();
+    for (const r of this.retries) {
+      this.clock.clearTimeout(r.timer);
+      this.pending--;
+      state._pendingTasks.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
+    }
+    this.retries.clear();
+    state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
+    const limit = fromInside ? 1 : 0;
+    if (this.active <= limit) {
+      this.notifySettled();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.idleWaiters.push({ limit, resolve });
+    }).then(() => this.notifySettled());
+  }
+
+  /** Cancels: status at once, queued work dropped, handlers aborted; resolves when they settle or after `grace` ms. */
+  cancel(reason: string, grace: number): Promise<void> {
+    this.state._cancelReason = reason;
+    this.terminate('cancelled', new ExecutionError(ErrorCode.JOB_CANCELLED, `Job ${this.state.jobId} was cancelled${reason ? `: ${reason}` : ''}.`, { details: { reason } }));
+    if (this.active === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: unknown;
+      const done = (): void => {
+        this.clock.clearTimeout(timer);
+        resolve();
+      };
+      this.idleWaiters.push({ limit: 0, resolve: done });
+      timer = this.clock.setTimeout(done, grace);
+    });
+  }
+
+  // ---------------------------------------------------------------- emitting
+
+  emitFrom(node: PlanNode, eventName: string, data: unknown): void {
+    const targets = node.events.get(eventName);
+    if (targets === undefined) {
+      throw new DefinitionError(
+        ErrorCode.UNKNOWN_EVENT,
+        `Routine "${node.id}" has no event "${String(eventName)}"; declare it with defineEvent or @Event. Known events: ${[...node.events.keys()].join(', ') || '(none)'}.`,
+        { details: { routineId: node.id, event: String(eventName) } },
+      );
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `emit("${eventName}") payload must be a plain object such as { value: 1 }; got ${describe(data)}.`, {
+        details: { routineId: node.id, event: eventName },
+      });
+    }
+    const state = this.state;
+    const status = state._status;
+    if (status !== 'running' && status !== 'paused') return; // finished job: late emits are fenced off
+    state._history.record(node.id, eventName, data, this.clock.now());
+    state.tracker.events++;
+    const payload = data as Record<string, unknown>;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
+      const copy = target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping);
+      this.deliver(target.slot, copy, state._nextTaskSeq++, 1, false);
+    }
+  }
+
+  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
+    const task = new Task(this, slot, data, seq, attempt, merged);
+    if (this.state._status === 'paused') {
+      this.state._pendingTasks.push(this.toPending(task, 0));
+      return;
+    }
+    this.pending++;
+    this.scheduler.enqueue(this.lane, task);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  runTask(task: Task): PromiseLike<void> | undefined {
+    if (this.state._status !== 'running') {
+      this.pending--;
+      return undefined;
+    }
+    const slot = task.slot;
+    const node = slot.node;
+    this.state._currentRoutineId = node.id;
+    let rec = this.records[node.index];
+    if (rec === undefined) {
+      rec = this.state._routineRecord(node.id);
+      this.records[node.index] = rec;
+    }
+    if (task.attempt === 1) rec.executions = (rec.executions ?? 0) + 1;
+    if (rec.status === 'completed') rec.status = 'running';
+    const ctx = new Activation(this, node, slot.name, task.seq, task.attempt);
+    const started = this.clock.monotonic();
+    this.active++;
+    let data = task.data;
+    let result: unknown;
+    try {
+      if (!task.merged && slot.merge !== 'override') data = this.merge(slot, data);
+      if (slot.handler !== undefined) result = runHandler(ctx, slot.handler, node.routine, data);
+    } catch (err) {
+      this.active--;
+      this.fail(task, data, err, started);
+      return undefined;
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      const merged = data;
+      return (result as PromiseLike<unknown>).then(
+        () => {
+          this.active--;
+          this.succeed(task, rec, started);
+        },
+        (err: unknown) => {
+          this.active--;
+          this.fail(task, merged, err, started);
+        },
+      );
+    }
+    this.active--;
+    this.succeed(task, rec, started);
+    return undefined;
+  }
+
+  private merge(slot: PlanSlot, incoming: Record<string, unknown>): Record<string, unknown> {
+    const buffers = this.state._slotBuffers;
+    let buffer = buffers.get(slot.key);
+    if (buffer === undefined) {
+      buffer = {};
+      buffers.set(slot.key, buffer);
+    }
+    if (slot.merge === 'append') return appendInto(buffer, incoming);
+    const merged = (slot.merge as MergeFunction)(buffer, incoming);
+    if (!isPlainObject(merged)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `The merge function of slot "${slot.node.id}.${slot.name}" must return a plain object; it returned ${describe(merged)}.`);
+    }
+    buffers.set(slot.key, merged);
+    return merged;
+  }
+
+  private succeed(task: Task, rec: RoutineStateRecord, started: number): void {
+    this.state.tracker.record(task.slot.node.id, true, this.clock.monotonic() - started);
+    if (rec.status === 'running') rec.status = 'completed';
+    this.pending--;
+    this.afterActivation();
+  }
+
+  private fail(task: Task, data: Record<string, unknown>, thrown: unknown, started: number): void {
+    const node = task.slot.node;
+    const state = this.state;
+    const error = toError(thrown);
+    const code = errorCode(error);
+    state.tracker.record(node.id, false, this.clock.monotonic() - started);
+    if (state._status !== 'running' && state._status !== 'paused') {
+      this.pending--;
+      this.afterActivation();
+      return;
+    }
+    state._history.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
+    const rec = state._routineRecord(node.id);
+    rec.error = { code, message: error.message };
+    const handler = node.routine.getErrorHandler() ?? this.flow.getErrorHandler() ?? DEFAULT_HANDLER_FALLBACK;
+    const strategy = handler?.strategy ?? 'stop';
+    if (strategy === 'retry' && handler !== undefined) {
+      if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
+        rec.retryCount = (rec.retryCount ?? 0) + 1;
+        const retry = new Task(this, task.slot, data, task.seq, task.attempt + 1, true);
+        this.pending--;
+        if (state._status === 'paused') state._pendingTasks.push(this.toPending(retry, handler.delayFor(task.attempt)));
+        else this.waitRetry(retry, handler.delayFor(task.attempt));
+        this.afterActivation();
+        return;
+      }
+      if (handler.isCritical) {
+        this.stop(node.id, error, code);
+        return;
+      }
+      rec.status = 'failed';
+    } else if (strategy === 'continue') {
+      rec.status = 'error_continued';
+    } else if (strategy === 'skip') {
+      rec.status = 'skipped';
+    } else {
+      this.stop(node.id, error, code);
+      return;
+    }
+    this.pending--;
+    this.afterActivation();
+  }
+
+  private stop(routineId: string, error: Error, code: string): void {
+    const rec = this.state._routineRecord(routineId);
+    rec.status = 'failed';
+    this.state._error = { code, message: error.message, routineId };
+    this.pending--;
+    this.terminate('failed', error);
+  }
+
+  private waitRetry(task: Task, delay: number): void {
+    this.pending++;
+    const wait: RetryWait = { task, dueAt: this.clock.now() + delay, timer: undefined };
+    wait.timer = this.clock.setTimeout(() => {
+      this.retries.delete(wait);
+      this.pending--;
+      if (this.state._status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, true);
+      else if (this.state._status === 'paused') this.state._pendingTasks.push(this.toPending(task, 0));
+      this.checkDone();
+    }, delay);
+    this.retries.add(wait);
+  }
+
+  private afterActivation(): void {
+    if (this.idleWaiters.length > 0) {
+      const still: { limit: number; resolve: () => void }[] = [];
+      for (const w of this.idleWaiters) {
+        if (this.active <= w.limit) w.resolve();
+        else still.push(w);
+      }
+      this.idleWaiters = still;
+    }
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (this.pending === 0 && this.state._status === 'running') this.terminate('completed', undefined);
+  }
+
+  // ---------------------------------------------------------------- ending
+
+  private terminate(status: 'completed' | 'failed' | 'cancelled', reason: Error | undefined): void {
+    const state = this.state;
+    if (state._status === 'completed' || state._status === 'failed' || state._status === 'cancelled') return;
+    state._setStatus(status);
+    this.disarmTimeout();
+    for (const r of this.retries) this.clock.clearTimeout(r.timer);
+    this.retries.clear();
+    this.scheduler.takeLane(this.lane);
+    this.pending = this.active;
+    if (status === 'cancelled') {
+      state._pendingTasks = [];
+    }
+    if (reason !== undefined) {
+      this.abortReason = reason;
+      this.controller?.abort(reason);
+    }
+    if (this.ownsScheduler) this.scheduler.close();
+    this.notifySettled();
+  }
+
+  private armTimeout(): void {
+    const budget = (this.state._timeoutMs ?? Infinity) - this.state._elapsedMs;
+    this.segmentStart = this.clock.monotonic();
+    if (!Number.isFinite(budget)) return;
+    this.timeoutTimer = this.clock.setTimeout(() => this.onTimeout(), Math.max(0, budget));
+  }
+
+  private disarmTimeout(): void {
+    if (this.timeoutTimer !== undefined) {
+      this.clock.clearTimeout(this.timeoutTimer);
+      this.timeoutTimer = undefined;
+    }
+    this.state._elapsedMs += this.clock.monotonic() - this.segmentStart;
+  }
+
+  private onTimeout(): void {
+    this.timeoutTimer = undefined;
+    if (this.state._status !== 'running') return;
+    const ms = this.state._timeoutMs ?? 0;
+    const error = new ExecutionError(ErrorCode.EXECUTION_TIMEOUT, `Job ${this.state.jobId} exceeded its timeout of ${ms} ms; raise executionTimeout / timeout or make the routines faster.`, {
+      details: { jobId: this.state.jobId, timeout: ms },
+    });
+    this.state._error = { code: ErrorCode.EXECUTION_TIMEOUT, message: error.message, ...(this.state._currentRoutineId !== undefined ? { routineId: this.state._currentRoutineId } : {}) };
+    this.terminate('failed', error);
+  }
+
+  private isSettled(): boolean {
+    const s = this.state._status;
+    return s === 'completed' || s === 'failed' || s === 'cancelled' || (s === 'paused' && this.idleWaiters.length === 0);
+  }
+
+  private notifySettled(): void {
+    if (!this.isSettled()) return;
+    const waiters = this.settleWaiters;
+    this.settleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private toPending(task: Task, delayMs: number): PendingTask {
+    return {
+      taskId: taskIdOf(task.seq),
+      routineId: task.slot.node.id,
+      slotName: task.slot.name,
+      data: task.data,
+      attempt: task.attempt,
+      merged: task.merged,
+      delayMs,
+    };
+  }
+}
+
+function errorCode(error: Error): string {
+  if (isRoutiluxError(error)) return error.code;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : ErrorCode.ROUTINE_FAILED;
+}
+
+/** @internal `{ from: to }` mapping: copies each present `from` to `to`, keeps everything else. */
+export function applyMapping(data: Record<string, unknown>, mapping: ReadonlyArray<readonly [string, string]>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...data };
+  for (let i = 0; i < mapping.length; i++) {
+    const [from, to] = mapping[i]!;
+    if (Object.prototype.hasOwnProperty.call(data, from)) out[to] = data[from];
+  }
+  return out;
+}
+
+export { RoutiluxError };

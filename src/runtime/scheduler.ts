@@ -1,0 +1,172 @@
+import { Subject, mergeMap, Observable, type Subscription, type Subscriber } from 'rxjs';
+import type { Task } from './task.js';
+
+/** @internal a job's FIFO of tasks inside a scheduler. */
+export class Lane {
+  head: Task | null = null;
+  tail: Task | null = null;
+  size = 0;
+  /** Next lane in the scheduler's round-robin ring (null when last or not queued). */
+  nextLane: Lane | null = null;
+  inRing = false;
+}
+
+/** @internal runs a task; returns a promise only when the task went asynchronous. */
+export type TaskRunner = (task: Task) => PromiseLike<void> | undefined;
+
+/**
+ * @internal The fair task queue and its workers.
+ *
+ * Tasks wait in per-job FIFO lanes; lanes with work form a round-robin ring, so every
+ * job with queued work gets one dispatch per round. RxJS bounds the workers:
+ * `mergeMap(session, concurrency)` runs at most `concurrency` sessions, and a session
+ * is one worker that takes tasks one at a time. A synchronous task runs inline in the
+ * session's loop (no promise, no microtask per task); an asynchronous one keeps its
+ * session — its worker slot — until it settles, and other sessions pick up the rest.
+ * Sessions are requested from a microtask, never from inside a running handler, so code
+ * after `emit()` always runs before the downstream handler starts.
+ */
+export class Scheduler {
+  private ringHead: Lane | null = null;
+  private ringTail: Lane | null = null;
+  private queuedCount = 0;
+  private workers = 0;
+  private activeCount = 0;
+  private looping = false;
+  private kickScheduled = false;
+  private closed = false;
+  private readonly requests = new Subject<void>();
+  private readonly subscription: Subscription;
+  private readonly spawnCallback = (): void => this.spawn();
+
+  constructor(
+    readonly concurrency: number,
+    private readonly runTask: TaskRunner,
+  ) {
+    this.subscription = this.requests.pipe(mergeMap(() => new Observable<never>((sub) => this.drain(sub)), concurrency)).subscribe();
+  }
+
+  /** Tasks waiting in lanes. */
+  get queued(): number {
+    return this.queuedCount;
+  }
+
+  /** Activations running now (synchronous or awaiting). */
+  get active(): number {
+    return this.activeCount;
+  }
+
+  /** Appends a task to its lane; never runs anything synchronously. */
+  enqueue(lane: Lane, task: Task): void {
+    if (lane.tail === null) lane.head = task;
+    else lane.tail.next = task;
+    lane.tail = task;
+    lane.size++;
+    this.queuedCount++;
+    if (!lane.inRing) {
+      lane.inRing = true;
+      if (this.ringTail === null) this.ringHead = lane;
+      else this.ringTail.nextLane = lane;
+      this.ringTail = lane;
+    }
+    if (!this.looping) this.kick();
+  }
+
+  /** Removes and returns every queued task of one lane, in order. */
+  takeLane(lane: Lane): Task[] {
+    const out: Task[] = [];
+    for (let t = lane.head; t !== null; t = t.next) out.push(t);
+    for (const t of out) t.next = null;
+    this.queuedCount -= lane.size;
+    lane.head = lane.tail = null;
+    lane.size = 0;
+    if (lane.inRing) this.unlinkLane(lane);
+    return out;
+  }
+
+  /** Stops accepting work; running activations finish on their own. */
+  close(): void {
+    this.closed = true;
+    this.subscription.unsubscribe();
+  }
+
+  private unlinkLane(lane: Lane): void {
+    let prev: Lane | null = null;
+    for (let l = this.ringHead; l !== null; prev = l, l = l.nextLane) {
+      if (l !== lane) continue;
+      if (prev === null) this.ringHead = l.nextLane;
+      else prev.nextLane = l.nextLane;
+      if (this.ringTail === l) this.ringTail = prev;
+      break;
+    }
+    lane.nextLane = null;
+    lane.inRing = false;
+  }
+
+  private kick(): void {
+    if (this.kickScheduled || this.closed) return;
+    this.kickScheduled = true;
+    queueMicrotask(this.spawnCallback);
+  }
+
+  private spawn(): void {
+    this.kickScheduled = false;
+    while (!this.closed && this.workers < this.concurrency && this.queuedCount > 0) {
+      this.workers++;
+      this.requests.next();
+    }
+  }
+
+  private dequeue(): Task | null {
+    const lane = this.ringHead;
+    if (lane === null) return null;
+    const task = lane.head!;
+    lane.head = task.next;
+    task.next = null;
+    lane.size--;
+    this.queuedCount--;
+    if (lane.head === null) {
+      lane.tail = null;
+      this.ringHead = lane.nextLane;
+      if (this.ringHead === null) this.ringTail = null;
+      lane.nextLane = null;
+      lane.inRing = false;
+    } else if (lane !== this.ringTail) {
+      // rotate: this lane goes to the back of the ring so other jobs get their turn
+      this.ringHead = lane.nextLane;
+      lane.nextLane = null;
+      this.ringTail!.nextLane = lane;
+      this.ringTail = lane;
+    }
+    return task;
+  }
+
+  private drain(sub: Subscriber<never>): void {
+    this.looping = true;
+    for (;;) {
+      const task = this.closed ? null : this.dequeue();
+      if (task === null) break;
+      this.activeCount++;
+      const pending = this.runTask(task);
+      if (pending !== undefined) {
+        this.looping = false;
+        if (this.queuedCount > 0) this.kick();
+        pending.then(
+          () => {
+            this.activeCount--;
+            this.drain(sub);
+          },
+          () => {
+            this.activeCount--;
+            this.drain(sub);
+          },
+        );
+        return;
+      }
+      this.activeCount--;
+    }
+    this.looping = false;
+    this.workers--;
+    sub.complete();
+  }
+}
