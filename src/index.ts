@@ -70,3 +70,9 @@ export type { Clock } from './runtime/clock.js';
 // configuration
 export type { JsonValue } from './config/json-value.js';
 export type { ConfigClass } from './config/validate-config.js';
+
+// serialization
+export { FLOW_FORMAT_VERSION } from './serialization/flow-serializer.js';
+export type { SerializedFlow, SerializedErrorHandler } from './serialization/flow-serializer.js';
+export { JOB_STATE_FORMAT_VERSION } from './serialization/job-state-serializer.js';
+export type { SerializedJobState } from './serialization/job-state-serializer.js';

@@ -24,6 +24,7 @@ import {
   type ShutdownOptions,
 } from './flow-options.js';
 import { validateFlow } from './flow-validator.js';
+import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
 
@@ -328,8 +329,9 @@ export class Flow {
       if (jobState.status !== 'running' || !(run instanceof JobRun)) {
         throw new ExecutionError(ErrorCode.INVALID_STATE, `Job ${jobState.jobId} is ${jobState.status} and not running in this process; only a running job can be paused (resume it first).`);
       }
-      const fromInside = currentContext()?.jobState === jobState;
-      return run.pause(reason, checkpoint ?? null, fromInside);
+      const ctx = currentContext();
+      const callerSeq = ctx !== undefined && ctx.jobState === jobState ? Number(ctx.taskId.slice(1)) : undefined;
+      return run.pause(reason, checkpoint ?? null, callerSeq);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -412,6 +414,24 @@ export class Flow {
       await Promise.all(running.filter((r) => r.state.status === 'running').map((r) => r.cancel('flow shutdown', 1000)));
     })();
     return this._shutdown;
+  }
+
+  /**
+   * The flow as a JSON-safe object (`{ version: 1, flowId, …, routines, connections }`).
+   * A routine class without a registered type → `UNKNOWN_ROUTINE_TYPE`; an unregistered
+   * function attached from outside (e.g. a retryable predicate) → `UNSERIALIZABLE_FUNCTION`.
+   */
+  serialize(): SerializedFlow {
+    return serializeFlow(this);
+  }
+
+  /**
+   * Rebuilds a flow from `serialize()` output (also after JSON.stringify/parse in another
+   * process). Instantiates only registered routine types, through `container` when given.
+   * Any problem is a typed error; no half-built flow is returned.
+   */
+  static deserialize(data: unknown, options: { container?: DependencyContainer } = {}): Flow {
+    return deserializeFlow(data, options);
   }
 
   /** @internal the compiled plan, rebuilt when the flow or a routine definition changed. */

@@ -61,7 +61,13 @@ export class JobRun implements JobRunLink {
   private timeoutTimer: unknown;
   private segmentStart = 0;
   private settleWaiters: (() => void)[] = [];
-  private idleWaiters: { limit: number; resolve: () => void }[] = [];
+  /** Waiters for the activations to drain; `exclude` is the seq of a caller that waits from inside its own activation. */
+  private idleWaiters: { exclude: number; resolve: () => void }[] = [];
+  /** The synchronous activation running now, with its merged input (for snapshots). */
+  private current: Task | undefined;
+  private currentData: Record<string, unknown> | undefined;
+  /** Asynchronous activations awaiting their handler, with their merged input. */
+  private readonly inFlight = new Map<Task, Record<string, unknown>>();
 
   constructor(options: JobRunOptions) {
     this.flow = options.flow;
@@ -138,7 +144,7 @@ export class JobRun implements JobRunLink {
   }
 
   /** Stops dispatch, keeps queued work as pending tasks, records one pause point. */
-  pause(reason: string, checkpoint: unknown, fromInside: boolean): Promise<void> {
+  pause(reason: string, checkpoint: unknown, callerSeq: number | undefined): Promise<void> {
     const state = this.state;
     state._setStatus('paused');
     this.disarmTimeout();
@@ -154,14 +160,15 @@ export class JobRun implements JobRunLink {
     }
     this.retries.clear();
     state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
-    const limit = fromInside ? 1 : 0;
-    if (this.active <= limit) {
-      this.notifySettled();
-      return Promise.resolve();
-    }
+    // The job settles (execute/resume resolve) once nothing is active; the pause promise of
+    // a handler that paused its own job resolves once every *other* activation is done, so
+    // awaiting it from inside cannot deadlock.
+    this.notifySettled();
+    const exclude = callerSeq ?? -1;
+    if (this.idleExcept(exclude)) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      this.idleWaiters.push({ limit, resolve });
-    }).then(() => this.notifySettled());
+      this.idleWaiters.push({ exclude, resolve });
+    });
   }
 
   /** Cancels: status at once, queued work dropped, handlers aborted; resolves when they settle or after `grace` ms. */
@@ -175,7 +182,7 @@ export class JobRun implements JobRunLink {
         this.clock.clearTimeout(timer);
         resolve();
       };
-      this.idleWaiters.push({ limit: 0, resolve: done });
+      this.idleWaiters.push({ exclude: -1, resolve: done });
       timer = this.clock.setTimeout(done, grace);
     });
   }
@@ -243,20 +250,27 @@ export class JobRun implements JobRunLink {
     let result: unknown;
     try {
       if (!task.merged && slot.merge !== 'override') data = this.merge(slot, data);
+      this.current = task;
+      this.currentData = data;
       if (slot.handler !== undefined) result = runHandler(ctx, slot.handler, node.routine, data);
     } catch (err) {
+      this.current = undefined;
       this.active--;
       this.fail(task, data, err, started);
       return undefined;
     }
+    this.current = undefined;
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       const merged = data;
+      this.inFlight.set(task, merged);
       return (result as PromiseLike<unknown>).then(
         () => {
+          this.inFlight.delete(task);
           this.active--;
           this.succeed(task, rec, started);
         },
         (err: unknown) => {
+          this.inFlight.delete(task);
           this.active--;
           this.fail(task, merged, err, started);
         },
@@ -356,14 +370,24 @@ export class JobRun implements JobRunLink {
 
   private afterActivation(): void {
     if (this.idleWaiters.length > 0) {
-      const still: { limit: number; resolve: () => void }[] = [];
+      const still: { exclude: number; resolve: () => void }[] = [];
       for (const w of this.idleWaiters) {
-        if (this.active <= w.limit) w.resolve();
+        if (this.idleExcept(w.exclude)) w.resolve();
         else still.push(w);
       }
       this.idleWaiters = still;
     }
     this.checkDone();
+    if (this.active === 0) this.notifySettled();
+  }
+
+  /** True when no activation runs other than the one with sequence number `seq`. */
+  private idleExcept(seq: number): boolean {
+    if (this.active === 0) return true;
+    if (this.active > 1 || seq < 0) return false;
+    if (this.current !== undefined) return this.current.seq === seq;
+    for (const task of this.inFlight.keys()) return task.seq === seq;
+    return false;
   }
 
   private checkDone(): void {
@@ -420,7 +444,7 @@ export class JobRun implements JobRunLink {
 
   private isSettled(): boolean {
     const s = this.state._status;
-    return s === 'completed' || s === 'failed' || s === 'cancelled' || (s === 'paused' && this.idleWaiters.length === 0);
+    return s === 'completed' || s === 'failed' || s === 'cancelled' || (s === 'paused' && this.active === 0);
   }
 
   private notifySettled(): void {
@@ -428,6 +452,24 @@ export class JobRun implements JobRunLink {
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /**
+   * Pending work as a pause right now would leave it, without pausing: kept pending tasks,
+   * then in-flight activations (re-run on resume as the next attempt, with their merged
+   * input), then queued tasks in order, then retries with their remaining delay.
+   */
+  snapshotPending(): PendingTask[] {
+    const out: PendingTask[] = [...this.state._pendingTasks];
+    const rerun = (task: Task, data: Record<string, unknown>): void => {
+      out.push(this.toPending(new Task(this, task.slot, data, task.seq, task.attempt + 1, true), 0));
+    };
+    if (this.current !== undefined && this.currentData !== undefined) rerun(this.current, this.currentData);
+    for (const [task, data] of this.inFlight) rerun(task, data);
+    for (let t = this.lane.head; t !== null; t = t.next) out.push(this.toPending(t, 0));
+    const now = this.clock.now();
+    for (const r of this.retries) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
+    return out;
   }
 
   private toPending(task: Task, delayMs: number): PendingTask {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../errors/error-codes.js';
 import { ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import type { Clock } from '../runtime/clock.js';
+import { deserializeJobState, loadJobState, saveJobState, serializeJobState, type SerializedJobState } from '../serialization/job-state-serializer.js';
 import { assertPayload, assertSafeKey, describe } from '../utils/guards.js';
 import { ExecutionTracker } from './execution-tracker.js';
 import { HistoryBuffer } from './history-buffer.js';
@@ -258,6 +259,30 @@ export class JobState {
     assertPayload(data, 'deferred event data');
     this._deferredEvents.push({ routineId, eventName, data: { ...data } });
     this.touch();
+  }
+
+  /**
+   * The job as a JSON-safe object: every field, pending work, per-job slot buffers, retry
+   * counts, history; dates as ISO strings. A running job is captured as a snapshot (see
+   * docs/persistence.md for what that means for activations in flight).
+   */
+  serialize(): SerializedJobState {
+    return serializeJobState(this);
+  }
+
+  /** Rebuilds a JobState from `serialize()` output; malformed input is a typed error. */
+  static deserialize(data: unknown): JobState {
+    return deserializeJobState(data);
+  }
+
+  /** Writes the job to `path` as JSON (directories are created; the file is replaced atomically). */
+  save(path: string): Promise<void> {
+    return saveJobState(this, path);
+  }
+
+  /** Reads a job written by `save`. Missing file → `FILE_NOT_FOUND`; bad content → `INVALID_FORMAT`. */
+  static load(path: string): Promise<JobState> {
+    return loadJobState(path);
   }
 
   /** @internal */
