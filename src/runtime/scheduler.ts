@@ -143,6 +143,8 @@ export class Scheduler {
 
   private drain(sub: Subscriber<never>): void {
     this.looping = true;
+    const sliceStart = performance.now();
+    let sinceCheck = 0;
     for (;;) {
       const task = this.closed ? null : this.dequeue();
       if (task === null) break;
@@ -151,22 +153,36 @@ export class Scheduler {
       if (pending !== undefined) {
         this.looping = false;
         if (this.queuedCount > 0) this.kick();
-        pending.then(
-          () => {
-            this.activeCount--;
-            this.drain(sub);
-          },
-          () => {
-            this.activeCount--;
-            this.drain(sub);
-          },
-        );
+        pending.then(this.resumeAfter(sub), this.resumeAfter(sub));
         return;
       }
       this.activeCount--;
+      // A long run of synchronous handlers would otherwise hold the event loop: timers
+      // (job timeouts, retries), I/O and other jobs' callbacks could not run. After a time
+      // slice the session yields one macrotask turn and then continues where it was.
+      if (++sinceCheck === YIELD_CHECK_EVERY) {
+        sinceCheck = 0;
+        if (performance.now() - sliceStart >= TIME_SLICE_MS && this.queuedCount > 0) {
+          this.looping = false;
+          setImmediate(() => this.drain(sub));
+          return;
+        }
+      }
     }
     this.looping = false;
     this.workers--;
     sub.complete();
   }
+
+  private resumeAfter(sub: Subscriber<never>): () => void {
+    return () => {
+      this.activeCount--;
+      this.drain(sub);
+    };
+  }
 }
+
+/** Synchronous activations between two looks at the time-slice clock. */
+const YIELD_CHECK_EVERY = 256;
+/** Longest stretch of synchronous activations before a session yields to the event loop, ms. */
+const TIME_SLICE_MS = 20;
