@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Runs every example the way a user would (through tsx, without a build) and checks its
+// exit code and a line of output that only appears when the example did its job.
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runExample(file: string, args: readonly string[] = []): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Lines each example must print on success. */
+const expected: Record<string, readonly string[]> = {
+  'examples/00-flagship/main.ts': ['status: completed', 'doc-4: language en (succeeded on attempt 2)', 'flagship: OK'],
+  'examples/01-hello-flow/main.ts': ['shouter: HELLO, ROUTILUX!', 'job status: completed'],
+  'examples/02-fan-out-fan-in/main.ts': ['#4 {"sensor":["roof","roof","cellar","cellar"],"unit":["C","K","C","K"],"value":[10,283.2,15,288.2]}', '#4 {"count":4,'],
+  'examples/03-error-strategies/main.ts': ['all scenarios ended as expected'],
+  'examples/04-concurrency/main.ts': ['sequential order: src → src (after emit) → a → a (after emit) → b → b (after emit) → a1', 'peak concurrency 4'],
+  'examples/05-di-injection/main.ts': ['coffee   3.78 USD', 'coffee   3.50 EUR'],
+  'examples/readme/decorators.ts': ['Hello, routilux!', 'completed'],
+  'examples/readme/programmatic.ts': ['Hello, routilux!', 'completed 2'],
+};
+
+describe('examples', () => {
+  // Examples 00–05 cover the core engine; later numbers belong to other parts and test themselves.
+  it('should list a check for every core example (00–05) and README snippet', () => {
+    const numbered = readdirSync(`${root}/examples`, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && /^0[0-5]-/.test(d.name))
+      .map((d) => `examples/${d.name}/main.ts`);
+    const snippets = readdirSync(`${root}/examples/readme`)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `examples/readme/${f}`);
+    expect(Object.keys(expected).sort()).toEqual([...numbered, ...snippets].sort());
+  });
+
+  for (const [file, lines] of Object.entries(expected)) {
+    it.concurrent(`${file} should exit 0 and print its result`, async () => {
+      const run = await runExample(file);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      for (const line of lines) expect(run.stdout).toContain(line);
+    });
+  }
+
+  it.concurrent('the flagship should exit non-zero when its job fails (retries off)', async () => {
+    const run = await runExample('examples/00-flagship/main.ts', ['--max-retries', '0']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('status: failed (ROUTINE_FAILED in language');
+    expect(run.stdout).toContain('flagship: FAILED');
+  });
+});
