@@ -76,3 +76,31 @@ export { FLOW_FORMAT_VERSION } from './serialization/flow-serializer.js';
 export type { SerializedFlow, SerializedErrorHandler } from './serialization/flow-serializer.js';
 export { JOB_STATE_FORMAT_VERSION } from './serialization/job-state-serializer.js';
 export type { SerializedJobState } from './serialization/job-state-serializer.js';
+
+// runtime and activation policies
+export { Runtime } from './runtime/runtime.js';
+export type { RuntimeOptions, RuntimeExecOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime/runtime-options.js';
+export { FlowRegistry } from './runtime/flow-registry.js';
+export type { RegisteredFlow } from './runtime/flow-registry.js';
+export {
+  ActivationPolicy,
+  immediatePolicy,
+  batchSizePolicy,
+  allSlotsReadyPolicy,
+  timeIntervalPolicy,
+  customPolicy,
+  breakpointPolicy,
+  isActivationPolicy,
+  activationPolicyFromJSON,
+} from './policies/activation-policy.js';
+export type {
+  ActivationPolicyType,
+  ActivationPolicyDescriptor,
+  LogicFunction,
+  SlotData,
+  SlotQueues,
+  PolicyMessage,
+  CustomPolicyCheck,
+} from './policies/activation-policy.js';
+export { Logic } from './decorators/logic.decorator.js';
+export type { LogicOptions, LogicSlotDeclaration } from './decorators/logic.decorator.js';

@@ -29,7 +29,7 @@ export function validateFlow(routines: ReadonlyMap<string, RoutineBase>, connect
       }
       if (!incoming.has(`${id}\u0000${slot.name}`)) {
         issues.push({ severity: 'warning', code: 'SLOT_NOT_CONNECTED', message: `Slot "${id}.${slot.name}" has no incoming connection; it will never receive data.`, routineId: id });
-      } else if (slot.handler === undefined) {
+      } else if (slot.handler === undefined && routine.getLogic() === undefined) {
         issues.push({ severity: 'warning', code: 'SLOT_WITHOUT_HANDLER', message: `Slot "${id}.${slot.name}" receives data but has no handler; its payloads are only merged into the slot buffer.`, routineId: id });
       }
     }

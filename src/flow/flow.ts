@@ -377,7 +377,8 @@ export class Flow {
       assertNumber(grace, 'cancel grace (ms)', { min: 0, max: MAX_TIMEOUT });
       if (jobState.isFinished) return Promise.resolve();
       const run = jobState._run;
-      if (run instanceof JobRun) return run.cancel(reason, grace);
+      const ctx = currentContext();
+      if (run instanceof JobRun) return run.cancel(reason, grace, ctx !== undefined && ctx.jobState === jobState ? Number(ctx.taskId.slice(1)) : undefined);
       jobState._cancelReason = reason;
       jobState._pendingTasks = [];
       jobState._setStatus('cancelled');
@@ -507,7 +508,7 @@ export class Flow {
           details: { routineId: p.routineId, taskId: p.taskId },
         });
       }
-      if (!node.slots.has(p.slotName)) {
+      if (!node.slots.has(p.slotName) && !(p.slotName === '' && node.logic !== undefined)) { // '': a logic activation
         throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `Job ${jobState.jobId} has pending work for slot "${p.routineId}.${p.slotName}", which does not exist in this flow.`, {
           details: { routineId: p.routineId, slot: p.slotName, taskId: p.taskId },
         });

@@ -7,6 +7,8 @@ export const ROUTINE_OPTIONS_KEY: MetadataKey<RoutineMetadata> = Symbol.for('rou
 export const SLOTS_KEY: MetadataKey<SlotMetadata[]> = Symbol.for('routilux:slots');
 /** @internal events declared on one class (own, not inherited) */
 export const EVENTS_KEY: MetadataKey<EventMetadata[]> = Symbol.for('routilux:events');
+/** @internal the routine-level logic method declared with `@Logic` on one class (own, not inherited) */
+export const LOGIC_KEY: MetadataKey<LogicMetadata> = Symbol.for('routilux:logic');
 
 /** What `@Routine` records. */
 export interface RoutineMetadata {
@@ -22,6 +24,16 @@ export interface SlotMetadata {
   readonly methodKey: string | symbol;
   readonly merge?: unknown;
   readonly maxQueueLength?: number;
+  /** True for a slot declared by `@Logic({ slots })`: it has no handler (its data feeds the logic). */
+  readonly handlerless?: boolean;
+}
+
+/** What `@Logic` records. */
+export interface LogicMetadata {
+  /** The method that is the routine's logic. */
+  readonly methodKey: string | symbol;
+  /** The routine-level activation policy given to `@Logic`, if any (an ActivationPolicy). */
+  readonly policy?: unknown;
 }
 
 /** What `@Event` records. */

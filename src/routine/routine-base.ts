@@ -5,6 +5,9 @@ import { configDefaults, validateConfig } from '../config/validate-config.js';
 import { ErrorHandler, ErrorStrategy } from '../flow/error-handler.js';
 import { assertMergeStrategy, normalizeMerge } from '../graph/merge-strategy.js';
 import { scanRoutineClass, findRoutineMetadata } from '../metadata/metadata-scanner.js';
+import { LOGIC_KEY } from '../metadata/metadata-keys.js';
+import { getOwn } from '../metadata/metadata-store.js';
+import { isActivationPolicy, type ActivationPolicy, type LogicFunction } from '../policies/activation-policy.js';
 import { currentContext, type ActiveContext } from '../runtime/context-store.js';
 import { assertName, assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { DEFAULT_MAX_QUEUE_LENGTH, type EventDefinition, type SlotDefinition, type SlotHandler, type SlotOptions } from './definitions.js';
@@ -46,6 +49,8 @@ export abstract class RoutineBase {
   private _view: View | undefined;
   private _config: Readonly<Record<string, JsonValue>> | undefined;
   private _errorHandler: ErrorHandler | undefined;
+  private _logic: LogicFunction | undefined;
+  private _policy: ActivationPolicy | undefined;
   private _revision = 0;
 
   /** Defines an input slot. Duplicate name → `DUPLICATE_SLOT`. */
@@ -198,9 +203,54 @@ export abstract class RoutineBase {
     this._errorHandler = new ErrorHandler({ strategy, isCritical: false });
   }
 
+  /**
+   * Makes this a logic routine: deliveries to its slots queue per job, and the activation
+   * policy decides when `logic(slotData, policyMessage, jobState)` runs and what it
+   * consumes (`slotData`: slot name → consumed payloads). Slot handlers are not called.
+   * Returns the routine for chaining. See docs/runtime.md.
+   */
+  setLogic(logic: LogicFunction): this {
+    if (typeof logic !== 'function') {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setLogic expects a function (slotData, policyMessage, jobState) => …; got ${describe(logic)}.`);
+    }
+    this._logic = logic;
+    this.invalidate();
+    return this;
+  }
+
+  /** The logic set with `setLogic` or declared with `@Logic`, if any. */
+  getLogic(): LogicFunction | undefined {
+    if (this._logic !== undefined) return this._logic;
+    const meta = this.logicMetadata();
+    return meta === undefined ? undefined : ((Object.getPrototypeOf(this) as Record<string | symbol, unknown>)[meta.methodKey] as LogicFunction);
+  }
+
+  /** Sets when the logic runs (default {@link immediatePolicy}); `undefined` restores the default. Returns the routine. */
+  setActivationPolicy(policy: ActivationPolicy | undefined): this {
+    if (policy !== undefined && !isActivationPolicy(policy)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setActivationPolicy expects a policy such as batchSizePolicy(10); got ${describe(policy)}.`);
+    }
+    this._policy = policy;
+    this.invalidate();
+    return this;
+  }
+
+  /** The routine-level activation policy (set here or with `@Logic({ policy })`), if any. */
+  getActivationPolicy(): ActivationPolicy | undefined {
+    return this._policy ?? (this.logicMetadata()?.policy as ActivationPolicy | undefined);
+  }
+
   /** @internal increases whenever slots or events change. */
   get definitionRevision(): number {
     return this._revision;
+  }
+
+  private logicMetadata(): { readonly methodKey: string | symbol; readonly policy?: unknown } | undefined {
+    for (let p: object | null = Object.getPrototypeOf(this) as object; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      const meta = getOwn(LOGIC_KEY, p);
+      if (meta !== undefined) return meta;
+    }
+    return undefined;
   }
 
   private hasSlot(name: string): boolean {
@@ -246,7 +296,7 @@ export abstract class RoutineBase {
     const slots = new Map<string, SlotDefinition>();
     const proto = Object.getPrototypeOf(this) as Record<string | symbol, unknown>;
     for (const s of cls.slots.values()) {
-      const handler = proto[s.methodKey];
+      const handler = s.handlerless === true ? undefined : proto[s.methodKey];
       slots.set(
         s.name,
         Object.freeze({

@@ -1,6 +1,14 @@
+import { ErrorCode } from '../errors/error-codes.js';
+import { DefinitionError } from '../errors/routilux-error.js';
 import type { MergeStrategy } from '../graph/merge-strategy.js';
+import type { ActivationPolicy, LogicFunction } from '../policies/activation-policy.js';
 import type { SlotHandler } from '../routine/definitions.js';
 import type { RoutineBase } from '../routine/routine-base.js';
+
+/** @internal what a task on a slot does: run the slot handler, run a routine's logic, or ask its policy. */
+export const SlotKind = { HANDLER: 0, LOGIC: 1, EVALUATE: 2 } as const;
+/** @internal */
+export type SlotKind = (typeof SlotKind)[keyof typeof SlotKind];
 
 /** @internal one slot of a compiled flow. */
 export class PlanSlot {
@@ -11,6 +19,8 @@ export class PlanSlot {
     readonly merge: MergeStrategy,
     /** Key of this slot's per-job buffer. */
     readonly key: string,
+    /** Handler slot, or one of a logic routine's two internal pseudo-slots (name ''). */
+    readonly kind: SlotKind = SlotKind.HANDLER,
   ) {}
 }
 
@@ -25,12 +35,30 @@ export interface PlanTarget {
 export class PlanNode {
   readonly slots = new Map<string, PlanSlot>();
   readonly events = new Map<string, PlanTarget[]>();
+  /** The routine's logic; when set, deliveries queue per job and the policy decides activations. */
+  readonly logic: LogicFunction | undefined;
+  /** The routine-level activation policy (a job may override it). */
+  readonly policy: ActivationPolicy | undefined;
+  /** Pseudo-slot of logic activations (retries and pending logic tasks run on it). */
+  readonly logicSlot: PlanSlot | undefined;
+  /** Pseudo-slot of policy evaluations. */
+  readonly evaluateSlot: PlanSlot | undefined;
   constructor(
     readonly id: string,
     readonly routine: RoutineBase,
     /** Position in the plan, used to index per-job arrays. */
     readonly index: number,
-  ) {}
+  ) {
+    this.logic = routine.getLogic();
+    this.policy = routine.getActivationPolicy();
+    if (this.policy !== undefined && this.logic === undefined) {
+      throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `Routine "${id}" has an activation policy but no logic; call setLogic(fn) (or use @Logic) — a policy decides when the logic runs.`, {
+        details: { routineId: id },
+      });
+    }
+    this.logicSlot = this.logic === undefined ? undefined : new PlanSlot(this, '', undefined, 'override', `${id}\u0000`, SlotKind.LOGIC);
+    this.evaluateSlot = this.logic === undefined ? undefined : new PlanSlot(this, '', undefined, 'override', `${id}\u0000`, SlotKind.EVALUATE);
+  }
 }
 
 /** @internal an immutable, pre-resolved view of a flow used by running jobs. */

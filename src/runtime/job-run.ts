@@ -9,7 +9,8 @@ import { describe, isPlainObject, toError } from '../utils/guards.js';
 import { Activation, taskIdOf } from './activation.js';
 import type { Clock } from './clock.js';
 import { runHandler } from './context-store.js';
-import type { FlowPlan, PlanNode, PlanSlot } from './flow-plan.js';
+import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
+import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane, Scheduler } from './scheduler.js';
 import { Task } from './task.js';
 
@@ -68,6 +69,10 @@ export class JobRun implements JobRunLink {
   private currentData: Record<string, unknown> | undefined;
   /** Asynchronous activations awaiting their handler, with their merged input. */
   private readonly inFlight = new Map<Task, Record<string, unknown>>();
+  /** Activation policies of this job's logic routines (created on first use). */
+  private engine: PolicyEngine | undefined;
+  /** Called each time the job settles (finished, or paused with nothing active); used by the Runtime. */
+  onSettled: (() => void) | undefined;
 
   constructor(options: JobRunOptions) {
     this.flow = options.flow;
@@ -82,6 +87,8 @@ export class JobRun implements JobRunLink {
       this.scheduler = options.scheduler;
       this.ownsScheduler = false;
     }
+    const previous = this.state._run;
+    if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
     this.state._run = this;
   }
 
@@ -124,6 +131,22 @@ export class JobRun implements JobRunLink {
     this.deliver(entry.slots.get('trigger')!, { ...params }, state._nextTaskSeq++, 1, false);
   }
 
+  /** Starts a job with no entry activation: its data arrives through `post`. Completes when idle like any job. */
+  open(): void {
+    this.state._setStatus('running');
+    this.armTimeout();
+    queueMicrotask(() => this.checkDone());
+  }
+
+  /** Delivers external data to a slot of this running or paused job. A full logic slot queue → QUEUE_FULL thrown, nothing delivered. */
+  post(node: PlanNode, slotName: string, data: Record<string, unknown>): void {
+    const state = this.state;
+    const slot = node.slots.get(slotName)!;
+    if (node.logic !== undefined && state._status === 'running') this.policies().assertRoom(slot);
+    state._history.record(node.id, 'post', data, this.clock.now());
+    this.deliver(slot, { ...data }, state._nextTaskSeq++, 1, false);
+  }
+
   /** Continues a paused or restored job: deferred events first, then pending tasks in order. */
   resume(): void {
     const state = this.state;
@@ -135,11 +158,13 @@ export class JobRun implements JobRunLink {
     state._pendingTasks = [];
     for (const d of deferred) this.emitFrom(this.plan.nodes.get(d.routineId)!, d.eventName, d.data);
     for (const p of pendingTasks) {
-      const slot = this.plan.nodes.get(p.routineId)!.slots.get(p.slotName)!;
+      const pnode = this.plan.nodes.get(p.routineId)!;
+      const slot = p.slotName === '' ? pnode.logicSlot! : pnode.slots.get(p.slotName)!; // '' = a logic activation
       const seq = Number(p.taskId.slice(1));
       if (p.delayMs > 0) this.waitRetry(new Task(this, slot, p.data, seq, p.attempt, p.merged), p.delayMs);
       else this.deliver(slot, p.data, seq, p.attempt, p.merged);
     }
+    this.engine?.onResume();
     if (this.pending === 0 && this.active === 0) queueMicrotask(() => this.checkDone());
   }
 
@@ -150,15 +175,16 @@ export class JobRun implements JobRunLink {
     this.disarmTimeout();
     for (const task of this.scheduler.takeLane(this.lane)) {
       this.pending--;
-      state._pendingTasks.push(this.toPending(task, 0));
+      if (task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(this.toPending(task, 0)); // evaluations are redone on resume
     }
     const now = this.clock.now();
     for (const r of this.retries) {
       this.clock.clearTimeout(r.timer);
       this.pending--;
-      state._pendingTasks.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
+      if (r.task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
     }
     this.retries.clear();
+    this.engine?.onPause();
     state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
     // The job settles (execute/resume resolve) once nothing is active; the pause promise of
     // a handler that paused its own job resolves once every *other* activation is done, so
@@ -172,17 +198,19 @@ export class JobRun implements JobRunLink {
   }
 
   /** Cancels: status at once, queued work dropped, handlers aborted; resolves when they settle or after `grace` ms. */
-  cancel(reason: string, grace: number): Promise<void> {
+  cancel(reason: string, grace: number, callerSeq?: number): Promise<void> {
     this.state._cancelReason = reason;
     this.terminate('cancelled', new ExecutionError(ErrorCode.JOB_CANCELLED, `Job ${this.state.jobId} was cancelled${reason ? `: ${reason}` : ''}.`, { details: { reason } }));
-    if (this.active === 0) return Promise.resolve();
+    // a handler cancelling its own job waits only for the *other* activations (no self-deadlock)
+    const exclude = callerSeq ?? -1;
+    if (this.idleExcept(exclude)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let timer: unknown;
       const done = (): void => {
         this.clock.clearTimeout(timer);
         resolve();
       };
-      this.idleWaiters.push({ exclude: -1, resolve: done });
+      this.idleWaiters.push({ exclude, resolve: done });
       timer = this.clock.setTimeout(done, grace);
     });
   }
@@ -222,8 +250,56 @@ export class JobRun implements JobRunLink {
       this.state._pendingTasks.push(this.toPending(task, 0));
       return;
     }
+    if (slot.kind === SlotKind.HANDLER && slot.node.logic !== undefined) {
+      this.policies().accept(task); // a logic routine: the data waits in the job's slot queue
+      return;
+    }
     this.pending++;
     this.scheduler.enqueue(this.lane, task);
+  }
+
+  // ---------------------------------------------------------------- activation policies (see policy-engine.ts)
+
+  private policies(): PolicyEngine {
+    return (this.engine ??= new PolicyEngine(this));
+  }
+
+  /** Enqueues a task counted as pending work. */
+  enqueueTask(task: Task): void {
+    this.pending++;
+    this.scheduler.enqueue(this.lane, task);
+  }
+
+  /** Adjusts the pending count for work outside the lane (policy interval timers). */
+  addPending(delta: number): void {
+    this.pending += delta;
+  }
+
+  /** Completes the job if nothing is pending. */
+  checkSettled(): void {
+    this.checkDone();
+  }
+
+  /** A dispatched task that turned out to have nothing to run. */
+  finishTask(): void {
+    this.pending--;
+    this.afterActivation();
+  }
+
+  /** A dispatched task failed before its activation started (a policy threw): the routine's error strategy applies. */
+  failTask(task: Task, error: unknown): void {
+    this.fail(task, task.data, error, this.clock.monotonic());
+  }
+
+  /** A delivery that could not be queued (QUEUE_FULL): the target routine's error strategy applies. */
+  failDelivery(task: Task, error: Error): void {
+    this.pending++;
+    this.fail(task, task.data, error, this.clock.monotonic());
+  }
+
+  /** JobState hook: a per-job policy override changed. */
+  onPolicyOverride(routineId: string): void {
+    this.policies().onPolicyOverride(routineId);
   }
 
   // ---------------------------------------------------------------- running
@@ -234,6 +310,7 @@ export class JobRun implements JobRunLink {
       return undefined;
     }
     const slot = task.slot;
+    if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task);
     const node = slot.node;
     this.state._currentRoutineId = node.id;
     let rec = this.records[node.index];
@@ -252,7 +329,8 @@ export class JobRun implements JobRunLink {
       if (!task.merged && slot.merge !== 'override') data = this.merge(slot, data);
       this.current = task;
       this.currentData = data;
-      if (slot.handler !== undefined) result = runHandler(ctx, slot.handler, node.routine, data);
+      if (slot.kind === SlotKind.LOGIC) result = runLogic(ctx, data);
+      else if (slot.handler !== undefined) result = runHandler(ctx, slot.handler, node.routine, data);
     } catch (err) {
       this.current = undefined;
       this.active--;
@@ -353,6 +431,7 @@ export class JobRun implements JobRunLink {
     this.state._error = { code, message: error.message, routineId };
     this.pending--;
     this.terminate('failed', error);
+    this.afterActivation(); // a pause() waiting for this activation must settle too
   }
 
   private waitRetry(task: Task, delay: number): void {
@@ -403,6 +482,7 @@ export class JobRun implements JobRunLink {
     this.disarmTimeout();
     for (const r of this.retries) this.clock.clearTimeout(r.timer);
     this.retries.clear();
+    this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
     this.pending = this.active;
     if (status === 'cancelled') {
@@ -452,6 +532,7 @@ export class JobRun implements JobRunLink {
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
     for (const w of waiters) w();
+    this.onSettled?.();
   }
 
   /**
@@ -466,9 +547,9 @@ export class JobRun implements JobRunLink {
     };
     if (this.current !== undefined && this.currentData !== undefined) rerun(this.current, this.currentData);
     for (const [task, data] of this.inFlight) rerun(task, data);
-    for (let t = this.lane.head; t !== null; t = t.next) out.push(this.toPending(t, 0));
+    for (let t = this.lane.head; t !== null; t = t.next) if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
     const now = this.clock.now();
-    for (const r of this.retries) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
+    for (const r of this.retries) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
     return out;
   }
 

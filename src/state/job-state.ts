@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../errors/error-codes.js';
 import { ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import type { Clock } from '../runtime/clock.js';
+import { isActivationPolicy, type ActivationPolicy } from '../policies/activation-policy.js';
 import { deserializeJobState, loadJobState, saveJobState, serializeJobState, type SerializedJobState } from '../serialization/job-state-serializer.js';
 import { assertPayload, assertSafeKey, describe } from '../utils/guards.js';
 import { ExecutionTracker } from './execution-tracker.js';
@@ -30,6 +31,8 @@ export interface JobRunLink {
   readonly clock: Clock;
   settled(): Promise<void>;
   progress(): { queueSize: number; active: number };
+  /** Checks a per-job policy override's target and re-evaluates that routine's queued data. */
+  onPolicyOverride?(routineId: string): void;
 }
 
 /** Options of `JobState.waitForCompletion`. */
@@ -87,6 +90,14 @@ export class JobState {
   _timeoutMs: number | undefined;
   /** @internal the live run, while this process drives the job */
   _run: JobRunLink | undefined;
+  /** @internal per-job slot queues of logic routines: routineId → slot → payloads waiting, oldest first (plain data) */
+  _slotQueues: Record<string, Record<string, Record<string, unknown>[]>> = {};
+  /** @internal clock wall time (ms) of each logic routine's last activation in this job */
+  _lastActivationAt: Record<string, number> = {};
+  /** @internal per-job activation-policy overrides (serialize with policy.toJSON()) */
+  _activationPolicies = new Map<string, ActivationPolicy>();
+  /** @internal payloads captured by breakpointPolicy: routineId → one slot → payloads record per capture */
+  _debugData: Record<string, Record<string, Record<string, unknown>[]>[]> = {};
   private _outputHandler: OutputHandler | undefined;
 
   constructor(flowId: string, options: JobStateOptions = {}) {
@@ -252,6 +263,72 @@ export class JobState {
         // An output sink must never break the job; the record is in outputLog regardless.
       }
     }
+  }
+
+  /**
+   * Payloads waiting in the slot queues of logic routines (routineId → slot → payloads,
+   * oldest first; a copy). After the job ends this is what its policies never consumed,
+   * e.g. an incomplete batch.
+   */
+  get slotQueues(): Readonly<Record<string, Readonly<Record<string, readonly Record<string, unknown>[]>>>> {
+    const out: Record<string, Record<string, Record<string, unknown>[]>> = {};
+    for (const [routineId, slots] of Object.entries(this._slotQueues)) {
+      const copy: Record<string, Record<string, unknown>[]> = {};
+      for (const [slot, queue] of Object.entries(slots)) if (queue.length > 0) copy[slot] = [...queue];
+      if (Object.keys(copy).length > 0) out[routineId] = copy;
+    }
+    return out;
+  }
+
+  /** The payloads waiting in one slot queue of a logic routine, oldest first (a copy; empty if none). */
+  getSlotQueue(routineId: string, slotName: string): readonly Record<string, unknown>[] {
+    const slots = Object.prototype.hasOwnProperty.call(this._slotQueues, routineId) ? this._slotQueues[routineId] : undefined;
+    const queue = slots !== undefined && Object.prototype.hasOwnProperty.call(slots, slotName) ? slots[slotName] : undefined;
+    return queue === undefined ? [] : [...queue];
+  }
+
+  /** Data captured by `breakpointPolicy()`: routineId → one record (slot → payloads) per capture. */
+  get debugData(): Readonly<Record<string, readonly Readonly<Record<string, readonly Record<string, unknown>[]>>[]>> {
+    return this._debugData;
+  }
+
+  /**
+   * Overrides the activation policy of one logic routine for this job only (wins over the
+   * routine's policy). On a running job, data already queued is re-evaluated at once.
+   */
+  setRoutineActivationPolicy(routineId: string, policy: ActivationPolicy): void {
+    if (typeof routineId !== 'string' || routineId.length === 0) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setRoutineActivationPolicy(routineId, policy): routineId must be a non-empty string; got ${describe(routineId)}.`);
+    }
+    assertSafeKey(routineId, 'setRoutineActivationPolicy routineId');
+    if (!isActivationPolicy(policy)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setRoutineActivationPolicy(routineId, policy): policy must be an activation policy such as batchSizePolicy(10); got ${describe(policy)}.`);
+    }
+    const previous = this._activationPolicies.get(routineId);
+    this._activationPolicies.set(routineId, policy);
+    try {
+      this._run?.onPolicyOverride?.(routineId);
+    } catch (error) {
+      if (previous === undefined) this._activationPolicies.delete(routineId);
+      else this._activationPolicies.set(routineId, previous);
+      throw error;
+    }
+    this.touch();
+  }
+
+  /** This job's policy override of one routine, if any. */
+  getRoutineActivationPolicy(routineId: string): ActivationPolicy | undefined {
+    return this._activationPolicies.get(routineId);
+  }
+
+  /** Removes this job's policy override of one routine; returns whether there was one. */
+  removeRoutineActivationPolicy(routineId: string): boolean {
+    const had = this._activationPolicies.delete(routineId);
+    if (had) {
+      this.touch();
+      if (this._run?.onPolicyOverride !== undefined && !this.isFinished) this._run.onPolicyOverride(routineId);
+    }
+    return had;
   }
 
   /** Stores an event to emit once on the next resume. */

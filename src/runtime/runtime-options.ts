@@ -1,0 +1,41 @@
+import type { JobState } from '../state/job-state.js';
+import type { Clock } from './clock.js';
+import type { FlowRegistry } from './flow-registry.js';
+
+/** Options of `new Runtime(...)`. Durations in milliseconds. */
+export interface RuntimeOptions {
+  /** Activations running at once across every job of every flow. @default 10 */
+  concurrency?: number;
+  /** Where flow names are looked up. @default FlowRegistry.getInstance() */
+  registry?: FlowRegistry;
+  /** Time source of the runtime's own timers (wait and shutdown timeouts); jobs use their flow's clock. @default systemClock */
+  clock?: Clock;
+  /** Finished jobs kept for `getJob`/`listJobs`; the oldest are forgotten beyond this. @default 10000 */
+  maxFinishedJobs?: number;
+}
+
+/** Options of `runtime.exec`. */
+export interface RuntimeExecOptions {
+  /** Routine whose `trigger` slot receives `entryParams`. @default the flow's only routine with a trigger slot */
+  entryRoutineId?: string;
+  /** Payload of the entry activation. @default {} */
+  entryParams?: Record<string, unknown>;
+  /** A restored job to continue (`paused`), or a prepared one to start (`pending`). */
+  jobState?: JobState;
+  /** Running-time budget of this job. @default the flow's executionTimeout */
+  timeout?: number;
+}
+
+/** Options of `runtime.post`. */
+export interface RuntimePostOptions {
+  /** Deliver into this running (or paused) job; without it a new job is started with no trigger. */
+  jobId?: string;
+}
+
+/** Options of `runtime.shutdown`. */
+export interface RuntimeShutdownOptions {
+  /** How long running jobs may take to finish before they are cancelled. @default 5000 */
+  drainTimeout?: number;
+  /** After cancelling, how long to wait for handlers that ignore their abort signal. @default 1000 */
+  grace?: number;
+}
