@@ -1,0 +1,102 @@
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { Routine, type ExecutionContext } from '../../index.js';
+import { ConfigurableRoutine } from '../shared/configurable-routine.js';
+import { Check } from '../shared/config-check.js';
+import { JobScoped } from '../shared/job-scoped.js';
+import { waitInJob, type JobWait } from '../shared/job-timer.js';
+
+const SLOT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
+
+function sourcesProblem(v: unknown): string | undefined {
+  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || !SLOT_NAME.test(s) || ['__proto__', 'constructor', 'prototype'].includes(s))) return 'must be an array of slot names such as ["a", "b"]';
+  return new Set(v).size === v.length ? undefined : 'must not repeat a slot name';
+}
+
+/** Configuration of {@link Aggregator}. */
+export class AggregatorConfig {
+  /** Input slot names (one slot each). Slots are created when configured. @default [] */
+  @Check(sourcesProblem) sources?: string[] = [];
+  /** Fire when `'all'` sources, `'any'` source, or `'count'` (n-of-m: `count` sources) have data. @default 'all' */
+  @IsIn(['all', 'any', 'count']) mode?: 'all' | 'any' | 'count' = 'all';
+  /** For `mode: 'count'`: how many sources must have data. @default 1 */
+  @IsInt() @Min(1) @Max(10_000) count?: number = 1;
+  /** Keep the `'latest'` payload per source, or `'all'` payloads (a list). @default 'latest' */
+  @IsIn(['latest', 'all']) collect?: 'latest' | 'all' = 'latest';
+  /** Ms after the first payload of a round to give up and emit `timeout` with the partial result; 0 = wait forever. @default 0 */
+  @IsInt() @Min(0) @Max(2_147_483_647) timeout?: number = 0;
+}
+
+interface Round {
+  readonly received: Map<string, Record<string, unknown>[]>;
+  wait: JobWait | undefined;
+}
+
+const rounds = new JobScoped<{ current: Round | undefined }>();
+
+/**
+ * Joins payloads arriving on several slots into one: when all sources have data
+ * (`all`), any has (`any`), or `count` of them have (n-of-m). With a `timeout`, a round
+ * that is not complete in time is emitted as a partial result.
+ *
+ * Slots: one per `sources` entry → `aggregated({ data, sources })` where `data` maps
+ * each source to its latest payload (or the list, with `collect: 'all'`);
+ * `timeout({ partial, sources, missing })` when the timeout ends a round.
+ *
+ * Rounds are per job. With a timeout, the activation that opened a round waits for it
+ * (keeping the job running until the round completes or times out); see docs/builtins.md.
+ *
+ * @example
+ * new Aggregator({ sources: ['summary', 'entities'], timeout: 5000 })
+ */
+@Routine({ name: 'routilux.Aggregator', config: AggregatorConfig })
+export class Aggregator extends ConfigurableRoutine {
+  constructor(options?: AggregatorConfig) {
+    super();
+    this.defineEvent('aggregated', ['data', 'sources']);
+    this.defineEvent('timeout', ['partial', 'sources', 'missing']);
+    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+  }
+
+  protected override afterConfig(): void {
+    for (const source of this.getConfig<string[]>('sources', [])) {
+      if (!this.slots.has(source)) this.defineSlot(source, (data: Record<string, unknown>, ctx: ExecutionContext) => this.receive(source, data, ctx));
+    }
+  }
+
+  private async receive(source: string, data: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+    const state = rounds.get(ctx, () => ({ current: undefined }));
+    const round = (state.current ??= { received: new Map(), wait: undefined });
+    const list = round.received.get(source) ?? [];
+    list.push(data);
+    round.received.set(source, list);
+    if (this.isReady(round)) {
+      state.current = undefined;
+      round.wait?.release();
+      this.emit('aggregated', { data: this.collect(round), sources: [...round.received.keys()] });
+      return;
+    }
+    const timeout = this.getConfig<number>('timeout', 0);
+    if (timeout === 0 || round.wait !== undefined) return;
+    round.wait = waitInJob(ctx, timeout);
+    const outcome = await round.wait.promise;
+    if (outcome !== 'timeout' || state.current !== round) return;
+    state.current = undefined;
+    const sources = [...round.received.keys()];
+    this.emit('timeout', { partial: this.collect(round), sources, missing: this.getConfig<string[]>('sources', []).filter((s) => !round.received.has(s)) });
+  }
+
+  private isReady(round: Round): boolean {
+    const have = round.received.size;
+    const mode = this.getConfig<string>('mode', 'all');
+    if (mode === 'any') return have >= 1;
+    if (mode === 'count') return have >= this.getConfig<number>('count', 1);
+    return have >= this.getConfig<string[]>('sources', []).length;
+  }
+
+  private collect(round: Round): Record<string, unknown> {
+    const all = this.getConfig<string>('collect', 'latest') === 'all';
+    const out: Record<string, unknown> = {};
+    for (const [source, list] of round.received) out[source] = all ? [...list] : list[list.length - 1];
+    return out;
+  }
+}

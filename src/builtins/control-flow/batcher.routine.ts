@@ -1,0 +1,78 @@
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Routine, type ExecutionContext } from '../../index.js';
+import { ConfigurableRoutine } from '../shared/configurable-routine.js';
+import { JobScoped } from '../shared/job-scoped.js';
+import { waitInJob, type JobWait } from '../shared/job-timer.js';
+import { MISSING, getPath } from '../shared/paths.js';
+
+/** Configuration of {@link Batcher}. */
+export class BatcherConfig {
+  /** Items per batch. @default 10 */
+  @IsInt() @Min(1) @Max(1_000_000) batchSize?: number = 10;
+  /** Ms after the first item of a batch to flush a partial batch. Always set, so a job never ends with items left over. @default 1000 */
+  @IsInt() @Min(1) @Max(2_147_483_647) timeout?: number = 1000;
+  /** Path of the item in the payload; default: the whole payload. */
+  @IsOptional() @IsString() field?: string;
+}
+
+interface BatchState {
+  items: unknown[];
+  batchNumber: number;
+  wait: JobWait | undefined;
+}
+
+const batches = new JobScoped<BatchState>();
+
+/**
+ * Groups items into batches of `batchSize`. A partial batch is flushed `timeout` ms
+ * after its first item, or at once by a payload on the `flush` slot, so no item is left
+ * behind when the job ends: the activation that opened a batch waits until that batch
+ * is flushed, which keeps the job running (see docs/builtins.md, "Timers").
+ *
+ * Slots `input` (one item per payload) and `flush` → `batch({ items, count, batchNumber, reason })`,
+ * `reason` ∈ `'size' | 'timeout' | 'flush'`. Batches are per job.
+ *
+ * @example
+ * new Batcher({ batchSize: 50, timeout: 2000 })
+ */
+@Routine({ name: 'routilux.Batcher', config: BatcherConfig })
+export class Batcher extends ConfigurableRoutine {
+  constructor(options?: BatcherConfig) {
+    super();
+    this.defineEvent('batch', ['items', 'count', 'batchNumber', 'reason']);
+    this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.add(data, ctx));
+    this.defineSlot('flush', (_data: Record<string, unknown>, ctx: ExecutionContext) => this.flush(batches.get(ctx, fresh), 'flush'));
+    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+  }
+
+  private async add(data: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+    const state = batches.get(ctx, fresh);
+    const field = this.getConfig<string | undefined>('field');
+    const item = field === undefined ? data : getPath(data, field);
+    state.items.push(item === MISSING ? undefined : item);
+    if (state.items.length >= this.getConfig<number>('batchSize', 10)) {
+      this.flush(state, 'size');
+      return;
+    }
+    if (state.wait !== undefined) return;
+    const wait = waitInJob(ctx, this.getConfig<number>('timeout', 1000));
+    state.wait = wait;
+    const outcome = await wait.promise;
+    if (outcome === 'timeout' && state.wait === wait) this.flush(state, 'timeout');
+  }
+
+  private flush(state: BatchState, reason: 'size' | 'timeout' | 'flush'): void {
+    const wait = state.wait;
+    state.wait = undefined;
+    wait?.release();
+    if (state.items.length === 0) return;
+    const items = state.items;
+    state.items = [];
+    state.batchNumber++;
+    this.emit('batch', { items, count: items.length, batchNumber: state.batchNumber, reason });
+  }
+}
+
+function fresh(): BatchState {
+  return { items: [], batchNumber: 0, wait: undefined };
+}

@@ -1,0 +1,63 @@
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Routine, Slot, type ExecutionContext } from '../../index.js';
+import { ConfigurableRoutine } from '../shared/configurable-routine.js';
+import { MISSING, getPath } from '../shared/paths.js';
+
+/** Configuration of {@link Splitter}. */
+export class SplitterConfig {
+  /** Path of the collection to split. @default 'items' */
+  @IsString() field?: string = 'items';
+  /** Objects split into `'entries'` (`{ key, value }`), `'values'` or `'keys'`. @default 'entries' */
+  @IsIn(['entries', 'values', 'keys']) objectMode?: 'entries' | 'values' | 'keys' = 'entries';
+  /** Split strings by this separator (`'\n'` for lines, `''` for characters); unset: a string is one item. */
+  @IsOptional() @IsString() @MaxLength(64) stringSeparator?: string;
+  /** At most this many items per payload; the rest are dropped and `done` reports `truncated`. @default 10000 */
+  @IsInt() @Min(1) @Max(10_000_000) maxItems?: number = 10_000;
+}
+
+/**
+ * Splits a collection into one event per element: arrays by element, objects by entry
+ * (or value / key), strings as one item or by a separator. A missing field or a scalar
+ * is one item.
+ *
+ * Slot `input` → `item({ item, index, count })` per element, then `done({ count, truncated })`;
+ * `empty({ data })` instead when there is nothing to split.
+ *
+ * @example
+ * new Splitter({ field: 'order.lines' })
+ */
+@Routine({ name: 'routilux.Splitter', config: SplitterConfig })
+export class Splitter extends ConfigurableRoutine {
+  constructor(options?: SplitterConfig) {
+    super();
+    this.defineEvent('item', ['item', 'index', 'count']);
+    this.defineEvent('done', ['count', 'truncated']);
+    this.defineEvent('empty', ['data']);
+    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+  }
+
+  /** Splits one payload. */
+  @Slot('input')
+  onInput(data: Record<string, unknown>, _ctx: ExecutionContext): void {
+    const value = getPath(data, this.getConfig<string>('field', 'items'));
+    let items: unknown[];
+    if (value === MISSING || value === undefined || value === null) items = [];
+    else if (Array.isArray(value)) items = value;
+    else if (typeof value === 'string') {
+      const sep = this.getConfig<string | undefined>('stringSeparator');
+      items = sep === undefined ? [value] : value.split(sep);
+    } else if (typeof value === 'object') {
+      const mode = this.getConfig<string>('objectMode', 'entries');
+      const entries = Object.entries(value);
+      items = mode === 'keys' ? entries.map(([k]) => k) : mode === 'values' ? entries.map(([, v]) => v) : entries.map(([key, v]) => ({ key, value: v }));
+    } else items = [value];
+    if (items.length === 0) {
+      this.emit('empty', { data });
+      return;
+    }
+    const max = this.getConfig<number>('maxItems', 10_000);
+    const count = Math.min(items.length, max);
+    for (let index = 0; index < count; index++) this.emit('item', { item: items[index], index, count });
+    this.emit('done', { count, truncated: items.length > max });
+  }
+}
