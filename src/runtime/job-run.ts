@@ -164,7 +164,9 @@ export class JobRun implements JobRunLink {
       if (p.delayMs > 0) this.waitRetry(new Task(this, slot, p.data, seq, p.attempt, p.merged), p.delayMs);
       else this.deliver(slot, p.data, seq, p.attempt, p.merged);
     }
-    this.engine?.onResume();
+    // Logic routines with data waiting (kept across a pause, or restored from a saved job)
+    // are evaluated again; a restored job has no engine yet, so it is created when needed.
+    if (this.engine !== undefined || Object.keys(state._slotQueues).length > 0) this.policies().onResume();
     if (this.pending === 0 && this.active === 0) queueMicrotask(() => this.checkDone());
   }
 

@@ -4,7 +4,9 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { SerializationError } from '../errors/routilux-error.js';
 import { ErrorHandler } from '../flow/error-handler.js';
 import { Flow } from '../flow/flow.js';
+import { FunctionRegistry } from '../metadata/function-registry.js';
 import { RoutineRegistry } from '../metadata/routine-registry.js';
+import { activationPolicyFromJSON, type LogicFunction } from '../policies/activation-policy.js';
 import type { RoutineBase } from '../routine/routine-base.js';
 import { FlowDto, RoutineDto, type ErrorHandlerDto } from './dto/flow.dto.js';
 import { toDto } from './dto/validate-dto.js';
@@ -22,7 +24,18 @@ export interface SerializedFlow {
   /** null means no timeout. */
   executionTimeout: number | null;
   errorHandler?: SerializedErrorHandler;
-  routines: Record<string, { type: string; config: Record<string, unknown>; errorHandler?: SerializedErrorHandler }>;
+  routines: Record<
+    string,
+    {
+      type: string;
+      config: Record<string, unknown>;
+      errorHandler?: SerializedErrorHandler;
+      /** Present when the routine has an activation policy. */
+      activationPolicy?: { type: string; config: Record<string, unknown> };
+      /** Present when the routine's logic is a function registered by name. */
+      logic?: string;
+    }
+  >;
   connections: { sourceRoutineId: string; sourceEvent: string; targetRoutineId: string; targetSlot: string; paramMapping?: Record<string, string> }[];
 }
 
@@ -80,7 +93,16 @@ export function serializeFlow(flow: Flow): SerializedFlow {
       );
     }
     const rh = routine.getErrorHandler();
-    routines[id] = { type, config: routine.config, ...(rh !== undefined ? { errorHandler: handlerToPlain(rh, `Routine "${id}" error handler`) } : {}) };
+    const policy = routine.getActivationPolicy();
+    const logic = routine.getLogic();
+    const logicName = logic === undefined ? undefined : FunctionRegistry.nameOf(logic as never);
+    routines[id] = {
+      type,
+      config: routine.config,
+      ...(rh !== undefined ? { errorHandler: handlerToPlain(rh, `Routine "${id}" error handler`) } : {}),
+      ...(policy !== undefined ? { activationPolicy: policy.toJSON() as { type: string; config: Record<string, unknown> } } : {}),
+      ...(logicName !== undefined ? { logic: logicName } : {}),
+    };
   }
   const plain: SerializedFlow = {
     version: FLOW_FORMAT_VERSION,
@@ -136,6 +158,16 @@ export function deserializeFlow(data: unknown, options: { container?: Dependency
     const routine = resolveClass(flow.container, cls as unknown as new () => RoutineBase);
     if (Object.keys(r.config).length > 0) routine.setConfig(r.config);
     if (r.errorHandler !== undefined) routine.setErrorHandler(handlerFromDto(r.errorHandler));
+    if (r.logic !== undefined) {
+      const fn = FunctionRegistry.get(r.logic);
+      if (fn === undefined) {
+        throw new SerializationError(ErrorCode.UNKNOWN_FUNCTION, `Routine "${id}" uses the logic function "${r.logic}", which is not registered; call FunctionRegistry.register("${r.logic}", fn) before loading.`, {
+          details: { routineId: id, name: r.logic },
+        });
+      }
+      routine.setLogic(fn as LogicFunction);
+    }
+    if (r.activationPolicy !== undefined) routine.setActivationPolicy(activationPolicyFromJSON(r.activationPolicy));
     flow.addRoutine(routine, id);
   }
   for (const c of dto.connections) flow.connect(c.sourceRoutineId, c.sourceEvent, c.targetRoutineId, c.targetSlot, c.paramMapping);

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ErrorCode } from '../errors/error-codes.js';
 import { SerializationError } from '../errors/routilux-error.js';
+import { activationPolicyFromJSON } from '../policies/activation-policy.js';
 import { ExecutionTracker } from '../state/execution-tracker.js';
 import { HistoryBuffer } from '../state/history-buffer.js';
 import { JobState } from '../state/job-state.js';
@@ -58,10 +59,32 @@ export function serializeJobState(state: JobState): SerializedJobState {
     nextTaskSeq: state._nextTaskSeq,
     elapsedMs: state._elapsedMs,
     timeoutMs: state._timeoutMs !== undefined && Number.isFinite(state._timeoutMs) ? state._timeoutMs : null,
+    slotQueues: state._slotQueues,
+    lastActivationAt: state._lastActivationAt,
+    activationPolicies: Object.fromEntries([...state._activationPolicies].map(([id, policy]) => [id, policy.toJSON()])),
+    debugData: state._debugData,
     tracker: state.tracker.toJSON(),
   };
   assertJsonSafe(plain, `JobState ${state.jobId}`);
   return plain;
+}
+
+function invalid(path: string, expected: string): never {
+  throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: ${path} must be ${expected}.`, { details: { path } });
+}
+
+/** An optional object whose every value is converted by `item`. */
+function plainRecord<T>(value: unknown, path: string, item: (v: unknown, path: string) => T): Record<string, T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(path, 'an object');
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = item(v, `${path}.${k}`);
+  return out;
+}
+
+function payloadList(value: unknown, path: string): Record<string, unknown>[] {
+  if (!Array.isArray(value)) return invalid(path, 'an array of payload objects');
+  return value.map((p, i) => (typeof p === 'object' && p !== null && !Array.isArray(p) ? { ...(p as Record<string, unknown>) } : invalid(`${path}[${i}]`, 'a payload object')));
 }
 
 function date(value: string, path: string): Date {
@@ -122,6 +145,12 @@ export function deserializeJobState(data: unknown): JobState {
   state._elapsedMs = dto.elapsedMs;
   state._timeoutMs = dto.timeoutMs ?? Infinity;
   state.tracker = ExecutionTracker.fromJSON(dto.tracker);
+  state._slotQueues = plainRecord(dto.slotQueues, '$.slotQueues', (slots, path) => plainRecord(slots, path, (queue, qpath) => payloadList(queue, qpath)));
+  state._lastActivationAt = plainRecord(dto.lastActivationAt, '$.lastActivationAt', (v, path) => (typeof v === 'number' && Number.isFinite(v) ? v : invalid(path, 'a number')));
+  state._activationPolicies = new Map(Object.entries(plainRecord(dto.activationPolicies, '$.activationPolicies', (v) => activationPolicyFromJSON(v))));
+  state._debugData = plainRecord(dto.debugData, '$.debugData', (captures, path) =>
+    Array.isArray(captures) ? captures.map((c, i) => plainRecord(c, `${path}[${i}]`, (queue, qpath) => payloadList(queue, qpath))) : invalid(path, 'an array'),
+  );
   return state;
 }
 

@@ -16,6 +16,10 @@ export class RoutineDto {
   @IsString() type!: string;
   @IsObject() @Allow() config!: Record<string, unknown>;
   @IsOptional() @ValidateNested() @Type(() => ErrorHandlerDto) errorHandler?: ErrorHandlerDto;
+  /** The routine's activation policy, as `policy.toJSON()`. */
+  @IsOptional() @IsObject() @Allow() activationPolicy?: { type: string; config: Record<string, unknown> };
+  /** Registered name of a logic function attached from outside the class. */
+  @IsOptional() @IsString() logic?: string;
 }
 
 /** Wire shape of a connection. */

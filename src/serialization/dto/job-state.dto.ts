@@ -87,5 +87,13 @@ export class JobStateDto {
   @IsNumber() @Min(0) elapsedMs!: number;
   /** null: no timeout. */
   @ValidateIf((_o, v) => v !== null) @IsNumber() timeoutMs!: number | null;
+  /** Logic routines' per-job slot queues: routineId → slot → payloads waiting. */
+  @IsOptional() @IsObject() @Allow() slotQueues?: Record<string, Record<string, Record<string, unknown>[]>>;
+  /** Wall-clock ms of each logic routine's last activation. */
+  @IsOptional() @IsObject() @Allow() lastActivationAt?: Record<string, number>;
+  /** Per-job activation-policy overrides, as `policy.toJSON()`. */
+  @IsOptional() @IsObject() @Allow() activationPolicies?: Record<string, { type: string; config: Record<string, unknown> }>;
+  /** Payloads captured by breakpoint policies. */
+  @IsOptional() @IsObject() @Allow() debugData?: Record<string, Record<string, Record<string, unknown>[]>[]>;
   @IsObject() @Allow() tracker!: { events: number; routines: Record<string, { total: number; completed: number; failed: number; time: number; min: number | null; max: number }> };
 }
