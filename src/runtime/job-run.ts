@@ -4,15 +4,15 @@ import type { ErrorHandler } from '../flow/error-handler.js';
 import type { Flow } from '../flow/flow.js';
 import { appendInto, type MergeFunction } from '../graph/merge-strategy.js';
 import type { JobState, JobRunLink } from '../state/job-state.js';
+import type { RoutineStats } from '../state/execution-tracker.js';
 import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
 import { describe, isPlainObject, toError } from '../utils/guards.js';
-import { Activation, taskIdOf } from './activation.js';
 import type { Clock } from './clock.js';
 import { runHandler } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
 import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane, Scheduler } from './scheduler.js';
-import { Task } from './task.js';
+import { Task, taskIdOf } from './task.js';
 
 const DEFAULT_HANDLER_FALLBACK: ErrorHandler | undefined = undefined;
 
@@ -57,6 +57,9 @@ export class JobRun implements JobRunLink {
   private active = 0;
   private readonly retries = new Set<RetryWait>();
   private readonly records: (RoutineStateRecord | undefined)[] = [];
+  private readonly stats: (RoutineStats | undefined)[] = [];
+  /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
+  private readonly wallOffset: number;
   private controller: AbortController | undefined;
   private abortReason: Error | undefined;
   private timeoutTimer: unknown;
@@ -81,7 +84,7 @@ export class JobRun implements JobRunLink {
     this.clock = options.clock;
     this.state._timeoutMs = options.timeout;
     if (typeof options.scheduler === 'number') {
-      this.scheduler = new Scheduler(options.scheduler, runTask);
+      this.scheduler = new Scheduler(options.scheduler, runTask, options.clock);
       this.ownsScheduler = true;
     } else {
       this.scheduler = options.scheduler;
@@ -90,6 +93,28 @@ export class JobRun implements JobRunLink {
     const previous = this.state._run;
     if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
     this.state._run = this;
+    this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
+  }
+
+  /** Wall-clock time for history entries: the running activation's start inside a dispatch loop, else a clock read. */
+  private wallNow(): number {
+    return this.scheduler.inLoop ? this.wallOffset + this.scheduler.tick : this.clock.now();
+  }
+
+  /** Ends the timing of an activation started at `started`; returns its duration in ms. */
+  private elapsed(started: number): number {
+    const end = this.scheduler.clock.monotonic();
+    this.scheduler.tick = end;
+    return end - started;
+  }
+
+  private statsOf(node: PlanNode): RoutineStats {
+    let stats = this.stats[node.index];
+    if (stats === undefined) {
+      stats = this.state.tracker.statsOf(node.id);
+      this.stats[node.index] = stats;
+    }
+    return stats;
   }
 
   /** The job's abort signal (created on first use). */
@@ -236,18 +261,18 @@ export class JobRun implements JobRunLink {
     const state = this.state;
     const status = state._status;
     if (status !== 'running' && status !== 'paused') return; // finished job: late emits are fenced off
-    state._history.record(node.id, eventName, data, this.clock.now());
+    state._history.record(node.id, eventName, data, this.wallNow());
     state.tracker.events++;
     const payload = data as Record<string, unknown>;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      const copy = target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping);
-      this.deliver(target.slot, copy, state._nextTaskSeq++, 1, false);
+      if (target.mapping === null) this.deliver(target.slot, payload, state._nextTaskSeq++, 1, false, true);
+      else this.deliver(target.slot, applyMapping(payload, target.mapping), state._nextTaskSeq++, 1, false);
     }
   }
 
-  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
-    const task = new Task(this, slot, data, seq, attempt, merged);
+  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean, shared = false): void {
+    const task = new Task(this, slot, data, seq, attempt, merged, shared);
     if (this.state._status === 'paused') {
       this.state._pendingTasks.push(this.toPending(task, 0));
       return;
@@ -290,13 +315,13 @@ export class JobRun implements JobRunLink {
 
   /** A dispatched task failed before its activation started (a policy threw): the routine's error strategy applies. */
   failTask(task: Task, error: unknown): void {
-    this.fail(task, task.data, error, this.clock.monotonic());
+    this.fail(task, task.data, error, this.scheduler.tick);
   }
 
   /** A delivery that could not be queued (QUEUE_FULL): the target routine's error strategy applies. */
   failDelivery(task: Task, error: Error): void {
     this.pending++;
-    this.fail(task, task.data, error, this.clock.monotonic());
+    this.fail(task, task.ownData(), error, this.scheduler.tick, task.merged);
   }
 
   /** JobState hook: a per-job policy override changed. */
@@ -322,27 +347,30 @@ export class JobRun implements JobRunLink {
     }
     if (task.attempt === 1) rec.executions = (rec.executions ?? 0) + 1;
     if (rec.status === 'completed') rec.status = 'running';
-    const ctx = new Activation(this, node, slot.name, task.seq, task.attempt);
-    const started = this.clock.monotonic();
+    const started = this.scheduler.tick;
     this.active++;
-    let data = task.data;
+    let data = task.shared ? { ...task.data } : task.data;
+    let merged = task.merged || slot.merge === 'override';
     let result: unknown;
     try {
-      if (!task.merged && slot.merge !== 'override') data = this.merge(slot, data);
+      if (!merged) {
+        data = this.merge(slot, data);
+        merged = true;
+      }
       this.current = task;
       this.currentData = data;
-      if (slot.kind === SlotKind.LOGIC) result = runLogic(ctx, data);
-      else if (slot.handler !== undefined) result = runHandler(ctx, slot.handler, node.routine, data);
+      if (slot.kind === SlotKind.LOGIC) result = runLogic(task, data);
+      else if (slot.handler !== undefined) result = runHandler(task, slot.handler, node.routine, data);
     } catch (err) {
       this.current = undefined;
       this.active--;
-      this.fail(task, data, err, started);
+      this.fail(task, data, err, started, merged); // a merge that threw is redone by the retry
       return undefined;
     }
     this.current = undefined;
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      const merged = data;
-      this.inFlight.set(task, merged);
+      const input = data;
+      this.inFlight.set(task, input);
       return (result as PromiseLike<unknown>).then(
         () => {
           this.inFlight.delete(task);
@@ -352,7 +380,7 @@ export class JobRun implements JobRunLink {
         (err: unknown) => {
           this.inFlight.delete(task);
           this.active--;
-          this.fail(task, merged, err, started);
+          this.fail(task, input, err, started);
         },
       );
     }
@@ -378,18 +406,18 @@ export class JobRun implements JobRunLink {
   }
 
   private succeed(task: Task, rec: RoutineStateRecord, started: number): void {
-    this.state.tracker.record(task.slot.node.id, true, this.clock.monotonic() - started);
+    this.statsOf(task.slot.node).add(true, this.elapsed(started));
     if (rec.status === 'running') rec.status = 'completed';
     this.pending--;
     this.afterActivation();
   }
 
-  private fail(task: Task, data: Record<string, unknown>, thrown: unknown, started: number): void {
+  private fail(task: Task, data: Record<string, unknown>, thrown: unknown, started: number, merged = true): void {
     const node = task.slot.node;
     const state = this.state;
     const error = toError(thrown);
     const code = errorCode(error);
-    state.tracker.record(node.id, false, this.clock.monotonic() - started);
+    this.statsOf(node).add(false, this.elapsed(started));
     if (state._status !== 'running' && state._status !== 'paused') {
       this.pending--;
       this.afterActivation();
@@ -403,7 +431,7 @@ export class JobRun implements JobRunLink {
     if (strategy === 'retry' && handler !== undefined) {
       if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
         rec.retryCount = (rec.retryCount ?? 0) + 1;
-        const retry = new Task(this, task.slot, data, task.seq, task.attempt + 1, true);
+        const retry = new Task(this, task.slot, data, task.seq, task.attempt + 1, merged);
         this.pending--;
         if (state._status === 'paused') state._pendingTasks.push(this.toPending(retry, handler.delayFor(task.attempt)));
         else this.waitRetry(retry, handler.delayFor(task.attempt));
@@ -442,7 +470,7 @@ export class JobRun implements JobRunLink {
     wait.timer = this.clock.setTimeout(() => {
       this.retries.delete(wait);
       this.pending--;
-      if (this.state._status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, true);
+      if (this.state._status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, task.merged);
       else if (this.state._status === 'paused') this.state._pendingTasks.push(this.toPending(task, 0));
       this.checkDone();
     }, delay);
@@ -560,7 +588,7 @@ export class JobRun implements JobRunLink {
       taskId: taskIdOf(task.seq),
       routineId: task.slot.node.id,
       slotName: task.slot.name,
-      data: task.data,
+      data: task.ownData(),
       attempt: task.attempt,
       merged: task.merged,
       delayMs,

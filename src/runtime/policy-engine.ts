@@ -2,7 +2,6 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import { immediatePolicy, type PolicyDecision, type PolicyMessage, type SlotData } from '../policies/activation-policy.js';
 import { DEFAULT_MAX_QUEUE_LENGTH } from '../routine/definitions.js';
-import type { Activation } from './activation.js';
 import { runInContext } from './context-store.js';
 import type { PlanNode, PlanSlot } from './flow-plan.js';
 import type { JobRun } from './job-run.js';
@@ -24,13 +23,13 @@ export interface LogicInput {
   readonly message: PolicyMessage;
 }
 
-function callLogic(ctx: Activation, input: Record<string, unknown>): unknown {
+function callLogic(ctx: Task, input: Record<string, unknown>): unknown {
   const { slotData, message } = input as unknown as LogicInput;
   return ctx.node.logic!.call(ctx.node.routine, slotData, message, ctx.jobState);
 }
 
 /** @internal runs a routine's logic as one activation, with `ctx` as the ambient context. */
-export function runLogic(ctx: Activation, input: Record<string, unknown>): unknown {
+export function runLogic(ctx: Task, input: Record<string, unknown>): unknown {
   return runInContext(ctx, callLogic, ctx, input);
 }
 
@@ -62,7 +61,7 @@ export class PolicyEngine {
       this.run.failDelivery(task, error);
       return;
     }
-    this.queuesOf(slot.node, true)[slot.name]!.push(task.data);
+    this.queuesOf(slot.node, true)[slot.name]!.push(task.ownData());
     this.schedule(slot.node);
   }
 

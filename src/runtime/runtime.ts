@@ -59,7 +59,7 @@ export class Runtime {
     this.registry = options.registry ?? FlowRegistry.getInstance();
     this.clock = clock;
     this.maxFinished = maxFinished;
-    this.scheduler = new Scheduler(concurrency, runTask);
+    this.scheduler = new Scheduler(concurrency, runTask, clock);
   }
 
   /** The shared activation budget. */

@@ -1,4 +1,5 @@
 import { Subject, mergeMap, Observable, type Subscription, type Subscriber } from 'rxjs';
+import { systemClock, type Clock } from './clock.js';
 import type { Task } from './task.js';
 
 /** @internal a job's FIFO of tasks inside a scheduler. */
@@ -39,9 +40,18 @@ export class Scheduler {
   private readonly subscription: Subscription;
   private readonly spawnCallback = (): void => this.spawn();
 
+  /**
+   * Monotonic time at the start of the activation being dispatched now. Task runners read
+   * it instead of the clock and move it forward when an activation ends, so a run of
+   * synchronous activations costs one clock read each.
+   */
+  tick = 0;
+
   constructor(
     readonly concurrency: number,
     private readonly runTask: TaskRunner,
+    /** Measures activation durations and time slices. */
+    readonly clock: Clock = systemClock,
   ) {
     this.subscription = this.requests.pipe(mergeMap(() => new Observable<never>((sub) => this.drain(sub)), concurrency)).subscribe();
   }
@@ -54,6 +64,11 @@ export class Scheduler {
   /** Activations running now (synchronous or awaiting). */
   get active(): number {
     return this.activeCount;
+  }
+
+  /** True while a session runs its synchronous loop (so `tick` is the current activation's start). */
+  get inLoop(): boolean {
+    return this.looping;
   }
 
   /** Appends a task to its lane; never runs anything synchronously. */
@@ -143,7 +158,7 @@ export class Scheduler {
 
   private drain(sub: Subscriber<never>): void {
     this.looping = true;
-    const sliceStart = performance.now();
+    const sliceStart = (this.tick = this.clock.monotonic());
     let sinceCheck = 0;
     for (;;) {
       const task = this.closed ? null : this.dequeue();
@@ -162,7 +177,7 @@ export class Scheduler {
       // slice the session yields one macrotask turn and then continues where it was.
       if (++sinceCheck === YIELD_CHECK_EVERY) {
         sinceCheck = 0;
-        if (performance.now() - sliceStart >= TIME_SLICE_MS && this.queuedCount > 0) {
+        if (this.tick - sliceStart >= TIME_SLICE_MS && this.queuedCount > 0) {
           this.looping = false;
           setImmediate(() => this.drain(sub));
           return;

@@ -23,13 +23,23 @@ export interface FlowPerformance {
   avgRoutineTime: number;
 }
 
-class Stats {
+/** @internal the counters of one routine. */
+export class RoutineStats {
   total = 0;
   completed = 0;
   failed = 0;
   time = 0;
   min = Infinity;
   max = 0;
+
+  add(ok: boolean, ms: number): void {
+    this.total++;
+    if (ok) this.completed++;
+    else this.failed++;
+    this.time += ms;
+    if (ms < this.min) this.min = ms;
+    if (ms > this.max) this.max = ms;
+  }
 }
 
 /**
@@ -37,23 +47,23 @@ class Stats {
  * long its activations took. Aggregates only, so memory stays bounded.
  */
 export class ExecutionTracker {
-  private readonly stats = new Map<string, Stats>();
+  private readonly stats = new Map<string, RoutineStats>();
   /** @internal */
   events = 0;
 
-  /** @internal records one finished activation (retries count as executions). */
-  record(routineId: string, ok: boolean, ms: number): void {
+  /** @internal the counters of one routine (created on first use; callers may keep it). */
+  statsOf(routineId: string): RoutineStats {
     let s = this.stats.get(routineId);
     if (s === undefined) {
-      s = new Stats();
+      s = new RoutineStats();
       this.stats.set(routineId, s);
     }
-    s.total++;
-    if (ok) s.completed++;
-    else s.failed++;
-    s.time += ms;
-    if (ms < s.min) s.min = ms;
-    if (ms > s.max) s.max = ms;
+    return s;
+  }
+
+  /** @internal records one finished activation (retries count as executions). */
+  record(routineId: string, ok: boolean, ms: number): void {
+    this.statsOf(routineId).add(ok, ms);
   }
 
   /** Figures for one routine, or undefined if it never ran in this job. */
@@ -94,7 +104,7 @@ export class ExecutionTracker {
     const t = new ExecutionTracker();
     t.events = data.events;
     for (const [id, r] of Object.entries(data.routines)) {
-      const s = new Stats();
+      const s = new RoutineStats();
       s.total = r.total;
       s.completed = r.completed;
       s.failed = r.failed;
