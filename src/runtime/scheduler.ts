@@ -1,5 +1,6 @@
 import { Subject, mergeMap, Observable, type Subscription, type Subscriber } from 'rxjs';
 import { systemClock, type Clock } from './clock.js';
+import { outsideContext } from './context-store.js';
 import type { Task } from './task.js';
 
 /** @internal a job's FIFO of tasks inside a scheduler. */
@@ -38,7 +39,10 @@ export class Scheduler {
   private closed = false;
   private readonly requests = new Subject<void>();
   private readonly subscription: Subscription;
-  private readonly spawnCallback = (): void => this.spawn();
+  // Dispatch starts outside any activation's async context, so a context can never carry
+  // over from the code that happened to trigger the kick into unrelated handlers.
+  private readonly spawnCallback = (): void => outsideContext(this.spawnNow);
+  private readonly spawnNow = (): void => this.spawn();
 
   /**
    * Monotonic time at the start of the activation being dispatched now. Task runners read
