@@ -101,11 +101,9 @@ export class JobRun implements JobRunLink {
     return this.scheduler.inLoop ? this.wallOffset + this.scheduler.tick : this.clock.now();
   }
 
-  /** Ends the timing of an activation started at `started`; returns its duration in ms. */
+  /** Duration in ms of an activation started at `started` (asynchronous and failed activations are timed on their own). */
   private elapsed(started: number): number {
-    const end = this.scheduler.clock.monotonic();
-    this.scheduler.tick = end;
-    return end - started;
+    return this.scheduler.clock.monotonic() - started;
   }
 
   private statsOf(node: PlanNode): RoutineStats {
@@ -375,7 +373,8 @@ export class JobRun implements JobRunLink {
         () => {
           this.inFlight.delete(task);
           this.active--;
-          this.succeed(task, rec, started);
+          this.statsOf(node).add(true, this.elapsed(started));
+          this.succeed(rec);
         },
         (err: unknown) => {
           this.inFlight.delete(task);
@@ -385,7 +384,8 @@ export class JobRun implements JobRunLink {
       );
     }
     this.active--;
-    this.succeed(task, rec, started);
+    this.scheduler.recordSync(this.statsOf(node), true);
+    this.succeed(rec);
     return undefined;
   }
 
@@ -405,8 +405,7 @@ export class JobRun implements JobRunLink {
     return merged;
   }
 
-  private succeed(task: Task, rec: RoutineStateRecord, started: number): void {
-    this.statsOf(task.slot.node).add(true, this.elapsed(started));
+  private succeed(rec: RoutineStateRecord): void {
     if (rec.status === 'running') rec.status = 'completed';
     this.pending--;
     this.afterActivation();

@@ -1,6 +1,7 @@
 import { Subject, mergeMap, Observable, type Subscription, type Subscriber } from 'rxjs';
 import { systemClock, type Clock } from './clock.js';
 import { outsideContext } from './context-store.js';
+import type { RoutineStats } from '../state/execution-tracker.js';
 import type { Task } from './task.js';
 
 /** @internal a job's FIFO of tasks inside a scheduler. */
@@ -51,6 +52,16 @@ export class Scheduler {
    */
   tick = 0;
 
+  // Activation timing. Each synchronous activation's duration is the time from the end of
+  // the previous one to its own end. When activations are tiny (under 2 µs on average) a
+  // clock read per activation would cost more than the activation itself, so up to 16
+  // consecutive ones are timed as a group and share its average; as soon as a group's
+  // average is 2 µs or more, every activation is timed on its own again.
+  private readonly groupStats: (RoutineStats | undefined)[] = new Array<RoutineStats | undefined>(MAX_GROUP);
+  private readonly groupOk: boolean[] = new Array<boolean>(MAX_GROUP);
+  private grouped = 0;
+  private groupLimit = 1;
+
   constructor(
     readonly concurrency: number,
     private readonly runTask: TaskRunner,
@@ -73,6 +84,28 @@ export class Scheduler {
   /** True while a session runs its synchronous loop (so `tick` is the current activation's start). */
   get inLoop(): boolean {
     return this.looping;
+  }
+
+  /** Records a finished synchronous activation for timing (see the note on grouping above). */
+  recordSync(stats: RoutineStats, ok: boolean): void {
+    this.groupStats[this.grouped] = stats;
+    this.groupOk[this.grouped] = ok;
+    if (++this.grouped >= this.groupLimit) this.flushTiming();
+  }
+
+  /** Closes the open timing group: one clock read, shared by its activations. */
+  private flushTiming(): void {
+    const n = this.grouped;
+    if (n === 0) return;
+    const end = this.clock.monotonic();
+    const each = (end - this.tick) / n;
+    for (let i = 0; i < n; i++) {
+      this.groupStats[i]!.add(this.groupOk[i]!, each);
+      this.groupStats[i] = undefined;
+    }
+    this.grouped = 0;
+    this.tick = end;
+    this.groupLimit = each < FAST_ACTIVATION_MS ? MAX_GROUP : 1;
   }
 
   /** Appends a task to its lane; never runs anything synchronously. */
@@ -170,6 +203,7 @@ export class Scheduler {
       this.activeCount++;
       const pending = this.runTask(task);
       if (pending !== undefined) {
+        this.flushTiming();
         this.looping = false;
         if (this.queuedCount > 0) this.kick();
         pending.then(this.resumeAfter(sub), this.resumeAfter(sub));
@@ -181,6 +215,7 @@ export class Scheduler {
       // slice the session yields one macrotask turn and then continues where it was.
       if (++sinceCheck === YIELD_CHECK_EVERY) {
         sinceCheck = 0;
+        this.flushTiming();
         if (this.tick - sliceStart >= TIME_SLICE_MS && this.queuedCount > 0) {
           this.looping = false;
           setImmediate(() => this.drain(sub));
@@ -188,6 +223,7 @@ export class Scheduler {
         }
       }
     }
+    this.flushTiming();
     this.looping = false;
     this.workers--;
     sub.complete();
@@ -201,6 +237,10 @@ export class Scheduler {
   }
 }
 
+/** Largest timing group of tiny synchronous activations. */
+const MAX_GROUP = 16;
+/** Activations faster than this (ms) are timed in groups. */
+const FAST_ACTIVATION_MS = 0.002;
 /** Synchronous activations between two looks at the time-slice clock. */
 const YIELD_CHECK_EVERY = 256;
 /** Longest stretch of synchronous activations before a session yields to the event loop, ms. */
