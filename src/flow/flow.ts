@@ -10,7 +10,8 @@ import { RoutineBase } from '../routine/routine-base.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { currentContext } from '../runtime/context-store.js';
 import { FlowPlan, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
-import { JobRun } from '../runtime/job-run.js';
+import { JobRun, runTask } from '../runtime/job-run.js';
+import { Scheduler } from '../runtime/scheduler.js';
 import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
 import { assertName, assertNumber, assertPayload, assertSafeKey, describe } from '../utils/guards.js';
 import { ErrorHandler } from './error-handler.js';
@@ -66,6 +67,7 @@ export class Flow {
   private _plan: FlowPlan | undefined;
   private _planKey = '';
   private _shutdown: Promise<void> | undefined;
+  private _scheduler: Scheduler | undefined;
 
   constructor(options: FlowOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -307,7 +309,7 @@ export class Flow {
       workers = options.executionStrategy === 'sequential' ? 1 : this._strategy === 'concurrent' ? this._maxWorkers : DEFAULT_MAX_WORKERS;
     }
     const state = new JobState(this._flowId, { historyLimit: this._historyLimit });
-    const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: workers });
+    const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: this.scheduler(), maxWorkers: workers });
     this.track(run);
     run.start(node, entryParams);
     return state;
@@ -355,7 +357,7 @@ export class Flow {
       if (existing instanceof JobRun && existing.flow === this && existing.plan === plan) {
         run = existing;
       } else {
-        run = new JobRun({ flow: this, plan, state: jobState, clock: this._clock, timeout: jobState._timeoutMs ?? this._executionTimeout, scheduler: this._maxWorkers });
+        run = new JobRun({ flow: this, plan, state: jobState, clock: this._clock, timeout: jobState._timeoutMs ?? this._executionTimeout, scheduler: this.scheduler(), maxWorkers: this._maxWorkers });
       }
       this.track(run);
       run.resume();
@@ -413,6 +415,7 @@ export class Flow {
         this._clock.clearTimeout(timer);
       }
       await Promise.all(running.filter((r) => r.state.status === 'running').map((r) => r.cancel('flow shutdown', 1000)));
+      if ([...this._runs].every((r) => r.state.status !== 'running')) this._scheduler?.close();
     })();
     return this._shutdown;
   }
@@ -460,6 +463,15 @@ export class Flow {
     this._plan = plan;
     this._planKey = key;
     return plan;
+  }
+
+  /**
+   * The scheduler of this flow's jobs (created on first use). Every job gets its own FIFO
+   * lane capped at its worker count; lanes share round-robin turns, and there is no budget
+   * across jobs (that is what a Runtime adds).
+   */
+  private scheduler(): Scheduler {
+    return (this._scheduler ??= new Scheduler(Infinity, runTask, this._clock));
   }
 
   private changed(): void {

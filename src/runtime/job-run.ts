@@ -35,8 +35,10 @@ export interface JobRunOptions {
   readonly clock: Clock;
   /** Running-time budget in ms. */
   readonly timeout: number;
-  /** A shared scheduler (Runtime), or the worker count of a scheduler of its own. */
-  readonly scheduler: Scheduler | number;
+  /** The scheduler the job runs on (its flow's, or a Runtime's shared one). */
+  readonly scheduler: Scheduler;
+  /** Most activations of this job at once. */
+  readonly maxWorkers: number;
 }
 
 /**
@@ -49,9 +51,8 @@ export class JobRun implements JobRunLink {
   readonly plan: FlowPlan;
   readonly state: JobState;
   readonly clock: Clock;
-  readonly lane = new Lane();
+  readonly lane: Lane;
   private readonly scheduler: Scheduler;
-  private readonly ownsScheduler: boolean;
   /** Queued + active + retries waiting. */
   private pending = 0;
   private active = 0;
@@ -83,13 +84,8 @@ export class JobRun implements JobRunLink {
     this.state = options.state;
     this.clock = options.clock;
     this.state._timeoutMs = options.timeout;
-    if (typeof options.scheduler === 'number') {
-      this.scheduler = new Scheduler(options.scheduler, runTask, options.clock);
-      this.ownsScheduler = true;
-    } else {
-      this.scheduler = options.scheduler;
-      this.ownsScheduler = false;
-    }
+    this.scheduler = options.scheduler;
+    this.lane = new Lane(options.maxWorkers);
     const previous = this.state._run;
     if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
     this.state._run = this;
@@ -521,7 +517,6 @@ export class JobRun implements JobRunLink {
       this.abortReason = reason;
       this.controller?.abort(reason);
     }
-    if (this.ownsScheduler) this.scheduler.close();
     this.notifySettled();
   }
 

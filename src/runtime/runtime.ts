@@ -330,7 +330,7 @@ export class Runtime {
     const existing = state._run;
     let run: JobRun;
     if (existing instanceof JobRun && this.live.get(state.jobId) === state && existing.plan === plan) run = existing;
-    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler });
+    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers });
     this.finished.delete(state.jobId);
     this.live.set(state.jobId, state);
     run.onSettled = () => this.settledOne(state);

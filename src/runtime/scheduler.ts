@@ -12,6 +12,12 @@ export class Lane {
   /** Next lane in the scheduler's round-robin ring (null when last or not queued). */
   nextLane: Lane | null = null;
   inRing = false;
+  /** This job's activations running now. */
+  active = 0;
+  constructor(
+    /** Most activations of this job at once (its `maxWorkers`; 1 when sequential). */
+    readonly cap: number = Infinity,
+  ) {}
 }
 
 /** @internal runs a task; returns a promise only when the task went asynchronous. */
@@ -20,8 +26,10 @@ export type TaskRunner = (task: Task) => PromiseLike<void> | undefined;
 /**
  * @internal The fair task queue and its workers.
  *
- * Tasks wait in per-job FIFO lanes; lanes with work form a round-robin ring, so every
- * job with queued work gets one dispatch per round. RxJS bounds the workers:
+ * Tasks wait in per-job FIFO lanes; lanes with runnable work form a round-robin ring, so
+ * every job with queued work gets one dispatch per round. A lane leaves the ring while its
+ * job runs as many activations as its cap allows (`maxWorkers`; 1 for a sequential job)
+ * and comes back when one of them ends. RxJS bounds the workers across all lanes:
  * `mergeMap(session, concurrency)` runs at most `concurrency` sessions, and a session
  * is one worker that takes tasks one at a time. A synchronous task runs inline in the
  * session's loop (no promise, no microtask per task); an asynchronous one keeps its
@@ -37,6 +45,8 @@ export class Scheduler {
   private activeCount = 0;
   private looping = false;
   private kickScheduled = false;
+  /** Sessions waiting out a yielded time slice. */
+  private yielded = 0;
   private closed = false;
   private readonly requests = new Subject<void>();
   private readonly subscription: Subscription;
@@ -115,13 +125,24 @@ export class Scheduler {
     lane.tail = task;
     lane.size++;
     this.queuedCount++;
-    if (!lane.inRing) {
-      lane.inRing = true;
-      if (this.ringTail === null) this.ringHead = lane;
-      else this.ringTail.nextLane = lane;
-      this.ringTail = lane;
-    }
+    if (!lane.inRing && lane.active < lane.cap) this.link(lane);
     if (!this.looping) this.kick();
+  }
+
+  private link(lane: Lane): void {
+    lane.inRing = true;
+    if (this.ringTail === null) this.ringHead = lane;
+    else this.ringTail.nextLane = lane;
+    this.ringTail = lane;
+  }
+
+  /** An activation of `lane`'s job ended: the lane may run again. */
+  private release(lane: Lane): void {
+    lane.active--;
+    if (!lane.inRing && lane.size > 0 && lane.active < lane.cap) {
+      this.link(lane);
+      if (!this.looping) this.kick();
+    }
   }
 
   /** Removes and returns every queued task of one lane, in order. */
@@ -163,7 +184,9 @@ export class Scheduler {
 
   private spawn(): void {
     this.kickScheduled = false;
-    while (!this.closed && this.workers < this.concurrency && this.queuedCount > 0) {
+    // While a session has yielded its time slice, no new one starts: the yielded session
+    // takes the runnable work when it resumes, after the event loop had its turn.
+    while (!this.closed && this.yielded === 0 && this.workers < this.concurrency && this.ringHead !== null) {
       this.workers++;
       this.requests.next();
     }
@@ -177,8 +200,10 @@ export class Scheduler {
     task.next = null;
     lane.size--;
     this.queuedCount--;
-    if (lane.head === null) {
-      lane.tail = null;
+    lane.active++;
+    if (lane.head === null) lane.tail = null;
+    if (lane.head === null || lane.active >= lane.cap) {
+      // nothing left, or the job is at its cap: the lane leaves the ring until release()
       this.ringHead = lane.nextLane;
       if (this.ringHead === null) this.ringTail = null;
       lane.nextLane = null;
@@ -201,24 +226,31 @@ export class Scheduler {
       const task = this.closed ? null : this.dequeue();
       if (task === null) break;
       this.activeCount++;
+      const lane = task.run.lane;
       const pending = this.runTask(task);
       if (pending !== undefined) {
         this.flushTiming();
         this.looping = false;
-        if (this.queuedCount > 0) this.kick();
-        pending.then(this.resumeAfter(sub), this.resumeAfter(sub));
+        if (this.ringHead !== null) this.kick();
+        const resume = this.resumeAfter(sub, lane);
+        pending.then(resume, resume);
         return;
       }
       this.activeCount--;
+      this.release(lane);
       // A long run of synchronous handlers would otherwise hold the event loop: timers
       // (job timeouts, retries), I/O and other jobs' callbacks could not run. After a time
       // slice the session yields one macrotask turn and then continues where it was.
       if (++sinceCheck === YIELD_CHECK_EVERY) {
         sinceCheck = 0;
         this.flushTiming();
-        if (this.tick - sliceStart >= TIME_SLICE_MS && this.queuedCount > 0) {
+        if (this.tick - sliceStart >= TIME_SLICE_MS && this.ringHead !== null) {
           this.looping = false;
-          setImmediate(() => this.drain(sub));
+          this.yielded++;
+          setImmediate(() => {
+            this.yielded--;
+            this.drain(sub);
+          });
           return;
         }
       }
@@ -229,9 +261,10 @@ export class Scheduler {
     sub.complete();
   }
 
-  private resumeAfter(sub: Subscriber<never>): () => void {
+  private resumeAfter(sub: Subscriber<never>, lane: Lane): () => void {
     return () => {
       this.activeCount--;
+      this.release(lane);
       this.drain(sub);
     };
   }

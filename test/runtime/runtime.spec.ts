@@ -149,6 +149,7 @@ describe('Runtime.post', () => {
     const { runtime, registry } = newRuntime();
     const gate = new Gate();
     const flow = pipeline();
+    flow.setExecutionStrategy('concurrent', 4); // posts must run while 'hold' awaits its gate
     flow.addRoutine(new Holder(gate), 'hold');
     registry.registerByName('pipe', flow);
     const job = runtime.exec('pipe', { entryRoutineId: 'hold' });
