@@ -460,6 +460,7 @@ export class Flow {
       }
       targets.push({ slot, mapping: c.paramMapping === undefined ? null : Object.entries(c.paramMapping) });
     }
+    plan.seal();
     this._plan = plan;
     this._planKey = key;
     return plan;

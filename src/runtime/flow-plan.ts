@@ -65,4 +65,18 @@ export class PlanNode {
 export class FlowPlan {
   readonly nodes = new Map<string, PlanNode>();
   readonly byRoutine = new Map<RoutineBase, PlanNode>();
+  /**
+   * Target lists whose deliveries can be queued as one fan-out: several targets, no
+   * parameter mapping, all plain slot handlers (no logic routine queues in between).
+   */
+  readonly fanOuts = new Set<readonly PlanTarget[]>();
+
+  /** @internal marks the fan-out target lists; call once all connections are in. */
+  seal(): void {
+    for (const node of this.nodes.values()) {
+      for (const targets of node.events.values()) {
+        if (targets.length > 1 && targets.every((t) => t.mapping === null && t.slot.kind === SlotKind.HANDLER && t.slot.node.logic === undefined)) this.fanOuts.add(targets);
+      }
+    }
+  }
 }

@@ -12,7 +12,7 @@ import { runHandler } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
 import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane, Scheduler } from './scheduler.js';
-import { Task, taskIdOf } from './task.js';
+import { FanOutRest, Task, taskIdOf } from './task.js';
 
 const DEFAULT_HANDLER_FALLBACK: ErrorHandler | undefined = undefined;
 
@@ -258,6 +258,15 @@ export class JobRun implements JobRunLink {
     state._history.record(node.id, eventName, data, this.wallNow());
     state.tracker.events++;
     const payload = data as Record<string, unknown>;
+    if (status === 'running' && this.plan.fanOuts.has(targets)) {
+      const first = state._nextTaskSeq;
+      state._nextTaskSeq += targets.length;
+      const task = new Task(this, targets[0]!.slot, payload, first, 1, false, true);
+      task.fan = new FanOutRest(targets, payload, first);
+      this.pending += targets.length;
+      this.scheduler.enqueue(this.lane, task);
+      return;
+    }
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
       if (target.mapping === null) this.deliver(target.slot, payload, state._nextTaskSeq++, 1, false, true);
@@ -571,7 +580,10 @@ export class JobRun implements JobRunLink {
     };
     if (this.current !== undefined && this.currentData !== undefined) rerun(this.current, this.currentData);
     for (const [task, data] of this.inFlight) rerun(task, data);
-    for (let t = this.lane.head; t !== null; t = t.next) if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
+    for (let t = this.lane.head; t !== null; t = t.next) {
+      if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
+      for (let f = t; f.fanRemaining > 0; ) out.push(this.toPending((f = f.fanNext()), 0));
+    }
     const now = this.clock.now();
     for (const r of this.retries) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
     return out;

@@ -123,8 +123,9 @@ export class Scheduler {
     if (lane.tail === null) lane.head = task;
     else lane.tail.next = task;
     lane.tail = task;
-    lane.size++;
-    this.queuedCount++;
+    const n = 1 + task.fanRemaining;
+    lane.size += n;
+    this.queuedCount += n;
     if (!lane.inRing && lane.active < lane.cap) this.link(lane);
     if (!this.looping) this.kick();
   }
@@ -148,8 +149,14 @@ export class Scheduler {
   /** Removes and returns every queued task of one lane, in order. */
   takeLane(lane: Lane): Task[] {
     const out: Task[] = [];
-    for (let t = lane.head; t !== null; t = t.next) out.push(t);
-    for (const t of out) t.next = null;
+    for (let t = lane.head; t !== null; t = t.next) {
+      out.push(t);
+      for (let f = t; f.fanRemaining > 0; ) out.push((f = f.fanNext()));
+    }
+    for (const t of out) {
+      t.next = null;
+      t.fan = null;
+    }
     this.queuedCount -= lane.size;
     lane.head = lane.tail = null;
     lane.size = 0;
@@ -196,8 +203,17 @@ export class Scheduler {
     const lane = this.ringHead;
     if (lane === null) return null;
     const task = lane.head!;
-    lane.head = task.next;
+    if (task.fanRemaining > 0) {
+      // the next target of this fan-out takes the task's place at the head of the lane
+      const next = task.fanNext();
+      next.next = task.next;
+      lane.head = next;
+      if (lane.tail === task) lane.tail = next;
+    } else {
+      lane.head = task.next;
+    }
     task.next = null;
+    task.fan = null;
     lane.size--;
     this.queuedCount--;
     lane.active++;

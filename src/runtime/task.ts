@@ -1,7 +1,7 @@
 import type { Flow } from '../flow/flow.js';
 import type { JobState } from '../state/job-state.js';
 import type { ActiveContext } from './context-store.js';
-import type { PlanNode, PlanSlot } from './flow-plan.js';
+import type { PlanNode, PlanSlot, PlanTarget } from './flow-plan.js';
 import type { JobRun } from './job-run.js';
 
 /** @internal formats a task sequence number as the public task id. */
@@ -14,8 +14,25 @@ export function taskIdOf(seq: number): string {
  * allocates one object per activation: the queued work, the node of its job's intrusive
  * FIFO list, and — while it runs — the handler's ExecutionContext.
  */
+/**
+ * @internal The rest of a fan-out: one emit to several targets is queued as one task for
+ * the first target; the scheduler creates the task of the next target when it dispatches
+ * this one. A wide fan-out thus keeps one queued object per emit instead of one per target.
+ */
+export class FanOutRest {
+  constructor(
+    readonly targets: readonly PlanTarget[],
+    readonly payload: Record<string, unknown>,
+    /** Sequence number of the first target's task; target i has firstSeq + i. */
+    readonly firstSeq: number,
+  ) {}
+}
+
 export class Task implements ActiveContext {
   next: Task | null = null;
+  /** For a fan-out: the remaining targets start at `fanIndex + 1` of `fan.targets`. */
+  fan: FanOutRest | null = null;
+  fanIndex = 0;
   constructor(
     readonly run: JobRun,
     readonly slot: PlanSlot,
@@ -31,6 +48,23 @@ export class Task implements ActiveContext {
      */
     readonly shared = false,
   ) {}
+
+  /** Targets of the same emit still queued behind this task (0 unless a fan-out). */
+  get fanRemaining(): number {
+    return this.fan === null ? 0 : this.fan.targets.length - 1 - this.fanIndex;
+  }
+
+  /** The task of the fan-out's next target (call only when `fanRemaining > 0`). */
+  fanNext(): Task {
+    const fan = this.fan!;
+    const i = this.fanIndex + 1;
+    const next = new Task(this.run, fan.targets[i]!.slot, fan.payload, fan.firstSeq + i, 1, false, true);
+    if (i + 1 < fan.targets.length) {
+      next.fan = fan;
+      next.fanIndex = i;
+    }
+    return next;
+  }
 
   /** The payload this task hands on: a shallow copy when the object is shared. */
   ownData(): Record<string, unknown> {
