@@ -2,7 +2,7 @@
 // does the same work without routilux, measured in the same rounds, so the printed ratio
 // (routilux cost ÷ baseline cost, median of per-round ratios) survives a noisy machine.
 // Absolute numbers are printed for reference only. Runs against the built package (dist/).
-import { Flow, JobState, RoutineBase, RoutineRegistry } from '../dist/index.js';
+import { Flow, FlowRegistry, JobState, RoutineBase, RoutineRegistry, Runtime } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const median = (xs) => {
@@ -142,6 +142,51 @@ const baseFlowSer = () => {
   for (let i = 0; i < 50; i++) JSON.parse(JSON.stringify(flowDoc));
 };
 
+// ---------------------------------------------------------------- Runtime: many jobs on one budget
+class Step extends RoutineBase {
+  constructor(slot, fn, last) {
+    super();
+    this.defineEvent('out');
+    this.defineSlot(slot, (d, ctx) => {
+      const x = fn(d.x);
+      if (last) ctx.jobState.updateSharedData('result', x);
+      else this.emit('out', { x });
+    });
+  }
+}
+const stepsFlow = new Flow({ executionTimeout: Infinity });
+stepsFlow.addRoutine(new Step('trigger', (x) => x + 1, false), 'a');
+stepsFlow.addRoutine(new Step('in', (x) => x * 2, false), 'b');
+stepsFlow.addRoutine(new Step('in', (x) => x - 3, true), 'c');
+stepsFlow.connect('a', 'out', 'b', 'in');
+stepsFlow.connect('b', 'out', 'c', 'in');
+const runtimeRegistry = new FlowRegistry();
+runtimeRegistry.registerByName('steps', stepsFlow);
+const RT_JOBS = 1_000;
+const caseRuntime = async () => {
+  const runtime = new Runtime({ concurrency: 100, registry: runtimeRegistry, maxFinishedJobs: 0 });
+  const jobs = [];
+  for (let j = 0; j < RT_JOBS; j++) jobs.push(runtime.exec('steps', { entryParams: { x: j } }));
+  if (!(await runtime.waitUntilAllJobsFinished())) throw new Error('runtime: jobs did not finish');
+  for (let j = 0; j < RT_JOBS; j++) if (jobs[j].getSharedData('result') !== 2 * j - 1) throw new Error('runtime: wrong result');
+  await runtime.shutdown();
+};
+const baseRuntime = async () => {
+  // 1,000 jobs, each three awaited steps, at most 100 in flight: the same work as plain async code
+  let next = 0;
+  const results = new Array(RT_JOBS);
+  const worker = async () => {
+    while (next < RT_JOBS) {
+      const j = next++;
+      let x = await Promise.resolve(j + 1);
+      x = await Promise.resolve(x * 2);
+      results[j] = await Promise.resolve(x - 3);
+    }
+  };
+  await Promise.all(Array.from({ length: 100 }, worker));
+  for (let j = 0; j < RT_JOBS; j++) if (results[j] !== 2 * j - 1) throw new Error('runtime baseline: wrong result');
+};
+
 // ---------------------------------------------------------------- driver
 async function time(fn) {
   const t0 = performance.now();
@@ -154,6 +199,7 @@ const cases = [
   { name: 'emit→dispatch→handler, concurrent (50)', unit: 'hop', units: HOP_N * 11, run: caseHop(hopFlowCon), base: () => fifoChain(HOP_N), baseName: 'plain FIFO of closures' },
   { name: 'job creation (execute 1-routine flow)', unit: 'job', units: JOBS, run: caseJobs, base: baseJobs, baseName: 'one awaited microtask per job' },
   { name: 'JobState round trip, 10k pending + 10k history', unit: 'round trip', units: 1, run: caseJobSer, base: baseJobSer, baseName: 'JSON.stringify+parse of the same document' },
+  { name: 'Runtime: 1,000 jobs of a 3-stage flow, concurrency 100', unit: 'job', units: RT_JOBS, run: caseRuntime, base: baseRuntime, baseName: '3 awaited steps per job, 100 in flight' },
   { name: 'Flow round trip (12 routines)', unit: 'round trip', units: 50, run: caseFlowSer, base: baseFlowSer, baseName: 'JSON.stringify+parse of the same document' },
 ];
 
@@ -187,3 +233,40 @@ console.log('|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.name} | ${fmt(r.t, r.units)} / ${r.unit} | ${fmt(r.b, r.units)} | ${r.ratio.toFixed(2)}× | ${r.baseName} |`);
 const rt = results.find((r) => r.name.startsWith('JobState round trip'));
 console.log(`\nJobState round trip of a 10,000-message job: ${rt.t.toFixed(0)} ms (target: well under 1 s)`);
+
+// ---------------------------------------------------------------- memory: bounded, and released after the job
+if (typeof globalThis.gc === 'function') {
+  const heap = () => {
+    globalThis.gc();
+    globalThis.gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const MEM_N = 100_000;
+  const memFlow = chainFlow('concurrent');
+  await memFlow.execute('head', { n: 1_000 }); // warm up
+  const before = heap();
+  let peak = 0;
+  let job = memFlow.start('head', { n: MEM_N });
+  // sample the retained heap right after the trigger has emitted every message: the whole
+  // backlog is queued (the first time slice ends within ~20 ms, so the sample lands early)
+  let inFlight = 0;
+  await new Promise((resolve) => {
+    const check = () => {
+      if (job.tracker.getRoutinePerformance('head')?.completed === 1) {
+        inFlight = MEM_N;
+        peak = heap();
+        resolve();
+      } else setImmediate(check);
+    };
+    check();
+  });
+  await JobState.waitForCompletion(memFlow, job);
+  if (job.status !== 'completed' || job.getSharedData('n') !== MEM_N) throw new Error('memory case: job did not complete');
+  job = undefined;
+  const after = heap();
+  console.log(`\nMemory (10-stage chain, ${MEM_N.toLocaleString('en')} messages queued at once, retained heap after forced GC):`);
+  console.log(`  peak with all messages in flight: +${((peak - before) / 1048576).toFixed(1)} MB, ${((peak - before) / inFlight).toFixed(0)} bytes per in-flight message (target ≤ 200)`);
+  console.log(`  after the job, references dropped: ${after - before >= 0 ? '+' : ''}${((after - before) / 1048576).toFixed(2)} MB versus before the job (target: back to baseline)`);
+} else {
+  console.log('\n(run with node --expose-gc for the memory case; `npm run bench` does)');
+}
