@@ -21,4 +21,12 @@ export interface ExecutionContext {
   readonly attempt: number;
   /** Aborted when the job is cancelled, fails or times out. */
   readonly signal: AbortSignal;
+  /**
+   * Keeps the job from completing until `promise` settles, without holding this
+   * activation's worker: the handler can return while a timer or a callback it started is
+   * still due (e.g. flush a partial batch later). Emits from the promise's callbacks run in
+   * this activation's context; once the job has finished they are ignored. A rejection is
+   * recorded in the history as an `'error'` entry of this routine.
+   */
+  waitUntil(promise: PromiseLike<unknown>): void;
 }

@@ -294,6 +294,27 @@ export class JobRun implements JobRunLink {
     return (this.engine ??= new PolicyEngine(this));
   }
 
+  /** Counts `promise` as pending work of the job until it settles (ctx.waitUntil). */
+  holdFor(task: Task, promise: PromiseLike<unknown>): void {
+    if (promise === null || typeof promise !== 'object' || typeof promise.then !== 'function') {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `waitUntil(promise) needs a promise; got ${describe(promise)}.`);
+    }
+    if (this.state.isFinished) return;
+    this.pending++;
+    const done = (): void => {
+      if (this.state.isFinished) return; // terminate already dropped this hold from the count
+      this.pending--;
+      this.afterActivation();
+    };
+    promise.then(done, (error: unknown) => {
+      if (!this.state.isFinished) {
+        const e = toError(error);
+        this.state._history.record(task.slot.node.id, 'error', { slot: task.slot.name, error: e.message, code: errorCode(e), attempt: task.attempt, detached: true }, this.clock.now());
+      }
+      done();
+    });
+  }
+
   /** Enqueues a task counted as pending work. */
   enqueueTask(task: Task): void {
     this.pending++;

@@ -99,6 +99,10 @@ export class Task implements ActiveContext {
     return this.run.signal;
   }
 
+  waitUntil(promise: PromiseLike<unknown>): void {
+    this.run.holdFor(this, promise);
+  }
+
   emitFrom(routine: object, eventName: string, data: unknown): void {
     const node = this.slot.node;
     this.run.emitFrom(routine === node.routine ? node : this.run.nodeOf(routine), eventName, data);

@@ -239,3 +239,33 @@ describe('RetryHandler', () => {
     expect(code).toBe('INVALID_CONFIG');
   });
 });
+
+describe('timers in sequential flows (no worker is held while a timer is due)', () => {
+  const sequential = (clock: ManualClock): { executionStrategy: 'sequential'; clock: ManualClock; executionTimeout: number } => ({ executionStrategy: 'sequential', clock, executionTimeout: Infinity });
+
+  it('Batcher collects every item of a sequential job before its timeout flush', async () => {
+    const clock = new ManualClock();
+    const flow = pipe(new Batcher({ batchSize: 10, timeout: 1000 }), ['batch'], sequential(clock));
+    const p = flow.execute('source', { payloads: [{ n: 1 }, { n: 2 }, { n: 3 }] });
+    const status = track(p);
+    await clock.whenTimers(1);
+    await flush();
+    expect(status.done()).toBe(false); // the due flush keeps the job running
+    clock.advance(1000);
+    const job = await p;
+    expect(job.status).toBe('completed');
+    expect(received(job, 'batch').map((b) => [b['count'], b['reason']])).toEqual([[3, 'timeout']]);
+  });
+
+  it('Debouncer merges a burst delivered by one sequential job into one trailing event', async () => {
+    const clock = new ManualClock();
+    const flow = pipe(new Debouncer({ wait: 300 }), ['debounced'], sequential(clock));
+    const p = flow.execute('source', { payloads: [{ v: 1 }, { v: 2 }, { v: 3 }] });
+    await clock.whenTimers(1);
+    await flush();
+    clock.advance(300);
+    const job = await p;
+    expect(job.status).toBe('completed');
+    expect(received(job, 'debounced').map((d) => [d['count'], (d['data'] as { v: number }).v])).toEqual([[3, 3]]);
+  });
+});

@@ -1,17 +1,9 @@
 import { IsEmail, IsInt, Min } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { FunctionRegistry, RoutineRegistry, isRoutiluxError, type RoutineBase } from '../../src/index.js';
+import { FunctionRegistry, RoutineRegistry, type RoutineBase } from '../../src/index.js';
 import { DataFlattener, DataTransformer, DataValidator, Filter, Mapper, SchemaValidator } from '../../src/builtins/index.js';
 import { received, run } from './helpers.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isRoutiluxError(e) ? e.code : 'not-a-routilux-error';
-  }
-  return undefined;
-}
+import { codeOf } from '../helpers/errors.js';
 
 describe('DataTransformer', () => {
   it('should chain named transformations and report failures without throwing', async () => {

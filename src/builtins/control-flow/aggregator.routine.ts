@@ -63,7 +63,7 @@ export class Aggregator extends ConfigurableRoutine {
     }
   }
 
-  private async receive(source: string, data: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+  private receive(source: string, data: Record<string, unknown>, ctx: ExecutionContext): void {
     const state = rounds.get(ctx, () => ({ current: undefined }));
     const round = (state.current ??= { received: new Map(), wait: undefined });
     const list = round.received.get(source) ?? [];
@@ -78,11 +78,15 @@ export class Aggregator extends ConfigurableRoutine {
     const timeout = this.getConfig<number>('timeout', 0);
     if (timeout === 0 || round.wait !== undefined) return;
     round.wait = waitInJob(ctx, timeout);
-    const outcome = await round.wait.promise;
-    if (outcome !== 'timeout' || state.current !== round) return;
-    state.current = undefined;
-    const sources = [...round.received.keys()];
-    this.emit('timeout', { partial: this.collect(round), sources, missing: this.getConfig<string[]>('sources', []).filter((s) => !round.received.has(s)) });
+    // The job stays alive until the round completes or times out, without holding a worker.
+    ctx.waitUntil(
+      round.wait.promise.then((outcome) => {
+        if (outcome !== 'timeout' || state.current !== round) return;
+        state.current = undefined;
+        const sources = [...round.received.keys()];
+        this.emit('timeout', { partial: this.collect(round), sources, missing: this.getConfig<string[]>('sources', []).filter((s) => !round.received.has(s)) });
+      }),
+    );
   }
 
   private isReady(round: Round): boolean {

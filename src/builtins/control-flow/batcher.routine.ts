@@ -26,8 +26,8 @@ const batches = new JobScoped<BatchState>();
 /**
  * Groups items into batches of `batchSize`. A partial batch is flushed `timeout` ms
  * after its first item, or at once by a payload on the `flush` slot, so no item is left
- * behind when the job ends: the activation that opened a batch waits until that batch
- * is flushed, which keeps the job running (see docs/builtins.md, "Timers").
+ * behind when the job ends: the batch's timer keeps the job running (`ctx.waitUntil`)
+ * without holding a worker (see docs/builtins.md, "Timers").
  *
  * Slots `input` (one item per payload) and `flush` → `batch({ items, count, batchNumber, reason })`,
  * `reason` ∈ `'size' | 'timeout' | 'flush'`. Batches are per job.
@@ -45,7 +45,7 @@ export class Batcher extends ConfigurableRoutine {
     if (options !== undefined) this.setConfig(options as Record<string, unknown>);
   }
 
-  private async add(data: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+  private add(data: Record<string, unknown>, ctx: ExecutionContext): void {
     const state = batches.get(ctx, fresh);
     const field = this.getConfig<string | undefined>('field');
     const item = field === undefined ? data : getPath(data, field);
@@ -57,8 +57,12 @@ export class Batcher extends ConfigurableRoutine {
     if (state.wait !== undefined) return;
     const wait = waitInJob(ctx, this.getConfig<number>('timeout', 1000));
     state.wait = wait;
-    const outcome = await wait.promise;
-    if (outcome === 'timeout' && state.wait === wait) this.flush(state, 'timeout');
+    // The job stays alive until the batch is flushed, but no worker waits for it.
+    ctx.waitUntil(
+      wait.promise.then((outcome) => {
+        if (outcome === 'timeout' && state.wait === wait) this.flush(state, 'timeout');
+      }),
+    );
   }
 
   private flush(state: BatchState, reason: 'size' | 'timeout' | 'flush'): void {

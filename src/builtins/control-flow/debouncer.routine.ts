@@ -52,7 +52,7 @@ export class Debouncer extends ConfigurableRoutine {
     if (options !== undefined) this.setConfig(options as Record<string, unknown>);
   }
 
-  private receive(data: Record<string, unknown>, ctx: ExecutionContext): Promise<void> | undefined {
+  private receive(data: Record<string, unknown>, ctx: ExecutionContext): void {
     const state = bursts.get(ctx, () => ({ burst: undefined, quietUntil: -Infinity }));
     const now = ctx.flow.clock.now();
     const waitMs = this.getConfig<number>('wait', 300);
@@ -62,20 +62,20 @@ export class Debouncer extends ConfigurableRoutine {
       // leading only: no timer needed, the quiet period is checked on arrival
       if (now >= state.quietUntil) this.emit('leading', { data });
       state.quietUntil = now + waitMs;
-      return undefined;
+      return;
     }
     const burst = state.burst;
     if (burst !== undefined) {
       burst.last = data;
       burst.count++;
       burst.lastAt = now;
-      burst.wait?.release(); // the opening activation re-arms its timer
-      return undefined;
+      burst.wait?.release(); // the burst's timer loop re-arms its timer
+      return;
     }
     const opened: Burst = { startedAt: now, lastAt: now, last: data, count: 1, wait: undefined };
     state.burst = opened;
     if (leading) this.emit('leading', { data });
-    return this.holdBurst(state, opened, ctx);
+    ctx.waitUntil(this.holdBurst(state, opened, ctx)); // keeps the job alive, not a worker
   }
 
   private async holdBurst(state: { burst: Burst | undefined }, burst: Burst, ctx: ExecutionContext): Promise<void> {
