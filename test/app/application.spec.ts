@@ -12,12 +12,12 @@ import {
   defineFlow,
   defineModule,
   event,
-  isRoutiluxError,
   type ExecutionContext,
   type FlowDefinition,
 } from '../../src/index.js';
 import { inject } from 'tsyringe';
 import { Gate } from '../helpers/gate.js';
+import { codeOf } from '../helpers/errors.js';
 
 const apps: RoutiluxApplication[] = [];
 afterEach(async () => {
@@ -28,15 +28,6 @@ function create(...args: Parameters<typeof RoutiluxApplication.create>): Routilu
   const app = RoutiluxApplication.create(...args);
   apps.push(app);
   return app;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isRoutiluxError(error) ? error.code : `not a RoutiluxError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 class TaxTable {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, JobState, RoutineRegistry, RoutineBase } from '../../src/index.js';
 import { FnRoutine, collector } from '../fixtures/routines.js';
+import { codeOf } from '../helpers/errors.js';
 
 const RESERVED = ['__proto__', 'constructor', 'prototype'];
 let protoNames: string[] = [];
@@ -13,15 +14,6 @@ afterEach(() => {
   expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoNames);
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('reserved keys are typed errors, never prototype pollution', () => {
   it('routine ids', () => {

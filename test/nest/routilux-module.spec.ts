@@ -1,10 +1,11 @@
 import { Inject, Injectable, Module, Scope, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorHandler, Flow, FlowRegistry, Routine, RoutineBase, Runtime, Slot, isRoutiluxError, type ExecutionContext, type FlowDefinition } from '../../src/index.js';
+import { ErrorHandler, Flow, FlowRegistry, Routine, RoutineBase, Runtime, Slot, type ExecutionContext, type FlowDefinition } from '../../src/index.js';
 import { InjectFlow, InjectRuntime, JOB_REQUEST, JobScope, RoutiluxExplorer, RoutiluxModule, getFlowToken, type JobRequest } from '../../src/nest/index.js';
 import { Gate } from '../helpers/gate.js';
 import { GreetRoutine, GreetRoutineModule, Greeter, HOLD_GATE, HoldRoutine, ShoutRoutine, ShoutRoutineModule, TagRoutine } from './fixtures.js';
+import { codeOfError as codeOf } from '../helpers/errors.js';
 
 const apps: INestApplicationContext[] = [];
 afterEach(async () => {
@@ -16,10 +17,6 @@ async function boot(imports: NonNullable<Parameters<typeof Module>[0]['imports']
   await app.init();
   apps.push(app);
   return app;
-}
-
-function codeOf(error: unknown): string | undefined {
-  return isRoutiluxError(error) ? error.code : undefined;
 }
 
 const greetFlow: FlowDefinition = {

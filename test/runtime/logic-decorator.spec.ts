@@ -9,12 +9,12 @@ import {
   allSlotsReadyPolicy,
   batchSizePolicy,
   event,
-  isRoutiluxError,
   type JobState,
   type PolicyMessage,
   type SlotData,
 } from '../../src/index.js';
 import { FnRoutine } from '../fixtures/routines.js';
+import { codeOf as definitionError } from '../helpers/errors.js';
 
 @Routine({ name: 'test.runtime.pair' })
 class Pair extends RoutineBase {
@@ -51,15 +51,6 @@ class Splitter extends RoutineBase {
       for (let i = 1; i <= d.n; i++) this.emit('r', { v: 10 * i });
     });
   }
-}
-
-function definitionError(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isRoutiluxError(error) ? error.code : 'not-a-routilux-error';
-  }
-  return undefined;
 }
 
 describe('@Logic', () => {

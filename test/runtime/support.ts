@@ -1,5 +1,4 @@
-import { expect } from 'vitest';
-import { RoutineBase, isRoutiluxError, type ActivationPolicy, type JobState, type PolicyMessage, type SlotData, type SlotOptions } from '../../src/index.js';
+import { RoutineBase, type ActivationPolicy, type JobState, type PolicyMessage, type SlotData, type SlotOptions } from '../../src/index.js';
 import type { Gate } from '../helpers/gate.js';
 
 /** One recorded logic activation. */
@@ -42,28 +41,4 @@ export class Holder extends RoutineBase {
   }
 }
 
-/** Expects `fn` to throw a routilux error with `code`. */
-export function expectCode(fn: () => unknown, code: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, `expected an error with code ${code}`).toBeDefined();
-  expect(isRoutiluxError(thrown)).toBe(true);
-  expect((thrown as { code: string }).code).toBe(code);
-}
-
-/** Expects `promise` to reject with a routilux error with `code`. */
-export async function expectRejectCode(promise: Promise<unknown>, code: string): Promise<void> {
-  let thrown: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, `expected a rejection with code ${code}`).toBeDefined();
-  expect(isRoutiluxError(thrown)).toBe(true);
-  expect((thrown as { code: string }).code).toBe(code);
-}
+export { expectCode, expectRejectCode } from '../helpers/errors.js';

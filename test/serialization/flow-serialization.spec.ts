@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { container, injectable } from 'tsyringe';
-import { ErrorHandler, Flow, FunctionRegistry, Routine, RoutineBase, RoutineRegistry, Slot, Event, event, isRoutiluxError, type ExecutionContext } from '../../src/index.js';
+import { ErrorHandler, Flow, FunctionRegistry, Routine, RoutineBase, RoutineRegistry, Slot, Event, event, type ExecutionContext } from '../../src/index.js';
+import { codeOf } from '../helpers/errors.js';
 
 @injectable()
 class Prefixer {
@@ -34,15 +35,6 @@ class Unregistered extends RoutineBase {
     super();
     this.defineSlot('trigger', () => undefined);
   }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isRoutiluxError(e) ? e.code : `not a RoutiluxError: ${String(e)}`;
-  }
-  return undefined;
 }
 
 function buildFlow(): Flow {

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorHandler, Flow, JobState, RoutineBase, isRoutiluxError, type ExecutionContext } from '../../src/index.js';
+import { ErrorHandler, Flow, JobState, RoutineBase, type ExecutionContext } from '../../src/index.js';
+import { codeOf, codeOfAsync } from '../helpers/errors.js';
 
 class Fanout extends RoutineBase {
   constructor() {
@@ -39,24 +40,6 @@ async function pausedJob(): Promise<{ flow: Flow; job: JobState }> {
   flow.connect('fan', 'out', 'gather', 'in');
   const job = await flow.execute('fan', { n: 6 });
   return { flow, job };
-}
-
-async function codeOfAsync(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    return isRoutiluxError(e) ? e.code : `not a RoutiluxError: ${String(e)}`;
-  }
-  return undefined;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isRoutiluxError(e) ? e.code : `not a RoutiluxError: ${String(e)}`;
-  }
-  return undefined;
 }
 
 describe('JobState serialization', () => {

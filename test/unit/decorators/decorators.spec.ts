@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Event, Flow, Routine, RoutineBase, RoutineRegistry, Slot, event, scanRoutineClass, type ExecutionContext } from '../../../src/index.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/errors.js';
 
 @Routine({ name: 'test.decorated.upper' })
 class DecoratedUpper extends RoutineBase {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorHandler, ErrorStrategy, FunctionRegistry } from '../../../src/index.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/errors.js';
 
 describe('ErrorHandler', () => {
   it('should expose the strategy values', () => {

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorHandler, Flow, JobState, RoutineBase, type MergeFunction } from '../../../src/index.js';
 import { FnRoutine, collector, relay } from '../../fixtures/routines.js';
 import { Gate } from '../../helpers/gate.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Routine, RoutineBase, RoutineRegistry, scanRoutineClass, Slot, Event, event } from '../../../src/index.js';
+import { codeOf } from '../../helpers/errors.js';
 
 class A extends RoutineBase {}
 class B extends RoutineBase {}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('RoutineRegistry', () => {
   it('should register, look up, list and unregister a class by name', () => {

@@ -3,15 +3,7 @@ import { DEFAULT_HISTORY_LIMIT, ErrorHandler, Flow, JobState, JobStatus } from '
 import { FnRoutine } from '../../fixtures/routines.js';
 import { Gate } from '../../helpers/gate.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/errors.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
