@@ -120,7 +120,7 @@ function takeEach(input: PolicyInput, n: number): Record<string, number> {
 }
 
 /**
- * Activates as soon as any slot has data and consumes everything queued in every slot
+ * Activates as soon as one slot has data and consumes everything queued in every slot
  * (slots without data get an empty array). The default for a routine with a logic.
  * Message: `{ reason: 'immediate' }`.
  */
