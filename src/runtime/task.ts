@@ -30,39 +30,54 @@ export class FanOutRest {
 
 export class Task implements ActiveContext {
   next: Task | null = null;
-  /** For a fan-out: the remaining targets start at `fanIndex + 1` of `fan.targets`. */
+  /** For a fan-out: the targets after this task's own (its index is `seq - fan.firstSeq`). */
   fan: FanOutRest | null = null;
-  fanIndex = 0;
+  /** attempt << 2 | shared << 1 | merged: queued tasks are the bulk of a job's memory, so they stay small. */
+  private readonly bits: number;
+
   constructor(
     readonly run: JobRun,
     readonly slot: PlanSlot,
     readonly data: Record<string, unknown>,
     readonly seq: number,
-    readonly attempt: number,
-    /** True for a retry: data is already merged into the slot buffer. */
-    readonly merged: boolean,
-    /**
-     * True when `data` is the emitter's own payload object, shared by every target of the
-     * emit: it is copied when the task runs (or is kept as pending work), so each slot still
-     * gets a new top-level object while queued tasks share one payload.
-     */
-    readonly shared = false,
-  ) {}
+    attempt: number,
+    merged: boolean,
+    shared = false,
+  ) {
+    this.bits = attempt * 4 + (shared ? 2 : 0) + (merged ? 1 : 0);
+  }
+
+  /** 1 on the first run, 2 on the first retry, … */
+  get attempt(): number {
+    return this.bits >>> 2;
+  }
+
+  /** True for a retry: data is already merged into the slot buffer. */
+  get merged(): boolean {
+    return (this.bits & 1) !== 0;
+  }
+
+  /**
+   * True when `data` is the emitter's own payload object, shared by every target of the
+   * emit: it is copied when the task runs (or is kept as pending work), so each slot still
+   * gets a new top-level object while queued tasks share one payload.
+   */
+  get shared(): boolean {
+    return (this.bits & 2) !== 0;
+  }
 
   /** Targets of the same emit still queued behind this task (0 unless a fan-out). */
   get fanRemaining(): number {
-    return this.fan === null ? 0 : this.fan.targets.length - 1 - this.fanIndex;
+    const fan = this.fan;
+    return fan === null ? 0 : fan.targets.length - 1 - (this.seq - fan.firstSeq);
   }
 
   /** The task of the fan-out's next target (call only when `fanRemaining > 0`). */
   fanNext(): Task {
     const fan = this.fan!;
-    const i = this.fanIndex + 1;
+    const i = this.seq - fan.firstSeq + 1;
     const next = new Task(this.run, fan.targets[i]!.slot, fan.payload, fan.firstSeq + i, 1, false, true);
-    if (i + 1 < fan.targets.length) {
-      next.fan = fan;
-      next.fanIndex = i;
-    }
+    if (i + 1 < fan.targets.length) next.fan = fan;
     return next;
   }
 
