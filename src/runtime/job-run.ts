@@ -1,5 +1,5 @@
 import { ErrorCode } from '../errors/error-codes.js';
-import { DefinitionError, ExecutionError, InvalidArgumentError, RoutiluxError, isRoutiluxError } from '../errors/routilux-error.js';
+import { DefinitionError, ExecutionError, InvalidArgumentError, isRoutiluxError } from '../errors/routilux-error.js';
 import type { ErrorHandler } from '../flow/error-handler.js';
 import type { Flow } from '../flow/flow.js';
 import { appendInto, type MergeFunction } from '../graph/merge-strategy.js';
@@ -14,7 +14,6 @@ import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane, Scheduler } from './scheduler.js';
 import { FanOutRest, Task, taskIdOf } from './task.js';
 
-const DEFAULT_HANDLER_FALLBACK: ErrorHandler | undefined = undefined;
 
 /** @internal the scheduler callback shared by every job. */
 export function runTask(task: Task): PromiseLike<void> | undefined {
@@ -451,7 +450,7 @@ export class JobRun implements JobRunLink {
     state._history.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
     const rec = state._routineRecord(node.id);
     rec.error = { code, message: error.message };
-    const handler = node.routine.getErrorHandler() ?? this.flow.getErrorHandler() ?? DEFAULT_HANDLER_FALLBACK;
+    const handler: ErrorHandler | undefined = node.routine.getErrorHandler() ?? this.flow.getErrorHandler(); // neither: STOP
     const strategy = handler?.strategy ?? 'stop';
     if (strategy === 'retry' && handler !== undefined) {
       if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
@@ -639,4 +638,3 @@ export function applyMapping(data: Record<string, unknown>, mapping: ReadonlyArr
   return out;
 }
 
-export { RoutiluxError };
