@@ -38,7 +38,9 @@ export function runHandler(ctx: ExecutionContext, handler: Function, self: objec
 
 /** @internal runs `fn` with no ambient context (dispatch loops start from here). */
 export function outsideContext(fn: () => void): void {
-  storage.exit(fn);
+  // run(undefined) rather than exit(): on Node 20, exit() disables and re-enables the
+  // storage, which reinstalls the process-wide promise hooks on every call.
+  storage.run(undefined as unknown as ExecutionContext, fn);
 }
 
 /** @internal the activation object behind an ExecutionContext. */
