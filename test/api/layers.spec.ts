@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The layering rules of docs/architecture.md, checked on the import statements of src/.
+// Type-only imports (`import type`) are exempt from the third-party rules: they vanish at run time.
+
+const root = resolve(__dirname, '../..');
+const src = join(root, 'src');
+
+interface Import {
+  readonly file: string; // relative to src/
+  readonly spec: string;
+  readonly typeOnly: boolean;
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const imports: Import[] = files(src).flatMap((path) => {
+  const text = readFileSync(path, 'utf8');
+  const out: Import[] = [];
+  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?\sfrom\s+'([^']+)'/gms)) {
+    out.push({ file: relative(src, path), spec: m[2]!, typeOnly: m[1] !== undefined });
+  }
+  for (const m of text.matchAll(/^import\s+'([^']+)'/gm)) out.push({ file: relative(src, path), spec: m[1]!, typeOnly: false });
+  return out;
+});
+
+/** Where `spec` (relative) points to, relative to src/, without extension. */
+function target(i: Import): string {
+  return relative(src, resolve(src, dirname(i.file), i.spec)).replace(/\.js$/, '');
+}
+
+const valueImportsOf = (pkg: string): string[] => [...new Set(imports.filter((i) => !i.typeOnly && (i.spec === pkg || i.spec.startsWith(`${pkg}/`))).map((i) => i.file))].sort();
+
+describe('layers', () => {
+  it('finds the imports it checks', () => {
+    expect(imports.length).toBeGreaterThan(200);
+  });
+
+  it('confines each third-party library to its folder', () => {
+    expect(valueImportsOf('rxjs').every((f) => f.startsWith('runtime/'))).toBe(true);
+    expect(valueImportsOf('tsyringe').every((f) => f.startsWith('di/'))).toBe(true);
+    expect(valueImportsOf('class-transformer').every((f) => f.startsWith('serialization/'))).toBe(true);
+    expect(valueImportsOf('@nestjs').every((f) => f.startsWith('nest/'))).toBe(true);
+    expect(valueImportsOf('@marcbachmann/cel-js')).toEqual(['builtins/conditions/cel-sandbox.ts']);
+    expect(valueImportsOf('yaml').every((f) => f.startsWith('builtins/'))).toBe(true);
+    // class-validator: configuration, the wire DTOs and the built-ins' config classes
+    expect(valueImportsOf('class-validator').every((f) => /^(config|serialization|builtins)\//.test(f))).toBe(true);
+  });
+
+  it('lets the outer ring (builtins, nest, testing, cli) use the core only through the public entry', () => {
+    const outer = /^(builtins|nest|testing|cli)\//;
+    const leaks = imports
+      .filter((i) => outer.test(i.file) && i.spec.startsWith('.'))
+      .filter((i) => {
+        const to = target(i);
+        const ownArea = i.file.split('/')[0]!;
+        if (to === 'index' || to.startsWith(`${ownArea}/`)) return false;
+        return !(i.file === 'testing/test-clock.ts' && to === 'runtime/clock'); // the one allowed seam
+      })
+      .map((i) => `${i.file} → ${i.spec}`);
+    expect(leaks).toEqual([]);
+  });
+
+  it('keeps the core free of the outer ring', () => {
+    const core = imports.filter((i) => !/^(builtins|nest|testing|cli)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
+    const leaks = core.filter((i) => /^(builtins|nest|testing|cli)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
+    expect(leaks).toEqual([]);
+  });
+});
