@@ -256,20 +256,23 @@ export class JobRun implements JobRunLink {
     if (status !== 'running' && status !== 'paused') return; // finished job: late emits are fenced off
     state._history.record(node.id, eventName, data, this.wallNow());
     state.tracker.events++;
+    // Every target gets a new top-level object, taken now, so the emitter changing its
+    // object after emit() cannot reach any delivery. A fan-out shares one such copy among
+    // its queued deliveries, and each is copied again when it is dispatched.
     const payload = data as Record<string, unknown>;
     if (status === 'running' && this.plan.fanOuts.has(targets)) {
       const first = state._nextTaskSeq;
       state._nextTaskSeq += targets.length;
-      const task = new Task(this, targets[0]!.slot, payload, first, 1, false, true);
-      task.fan = new FanOutRest(targets, payload, first);
+      const copy = { ...payload };
+      const task = new Task(this, targets[0]!.slot, copy, first, 1, false, true);
+      task.fan = new FanOutRest(targets, copy, first);
       this.pending += targets.length;
       this.scheduler.enqueue(this.lane, task);
       return;
     }
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      if (target.mapping === null) this.deliver(target.slot, payload, state._nextTaskSeq++, 1, false, true);
-      else this.deliver(target.slot, applyMapping(payload, target.mapping), state._nextTaskSeq++, 1, false);
+      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), state._nextTaskSeq++, 1, false);
     }
   }
 

@@ -71,3 +71,38 @@ describe('retries and merges', () => {
     expect(seen[0]).not.toBe(seen[1]);
   });
 });
+
+describe('payload copies', () => {
+  it('are taken at emit: changing the emitted object afterwards reaches no delivery', async () => {
+    const seen: unknown[] = [];
+    class Src extends RoutineBase {
+      constructor() {
+        super();
+        this.defineEvent('out');
+        this.defineSlot('trigger', () => {
+          const p: Record<string, unknown> = { v: 1 };
+          this.emit('out', p);
+          p['v'] = 2; // after emit, before any downstream handler runs
+          p['extra'] = true;
+        });
+      }
+    }
+    class Sink extends RoutineBase {
+      constructor() {
+        super();
+        this.defineSlot('in', (d) => void seen.push(d));
+      }
+    }
+    for (const width of [1, 3]) {
+      seen.length = 0;
+      const flow = new Flow();
+      flow.addRoutine(new Src(), 'src');
+      for (let k = 0; k < width; k++) {
+        flow.addRoutine(new Sink(), `s${k}`);
+        flow.connect('src', 'out', `s${k}`, 'in');
+      }
+      await flow.execute('src');
+      expect(seen).toEqual(Array.from({ length: width }, () => ({ v: 1 })));
+    }
+  });
+});
