@@ -8,7 +8,6 @@ import type { Connection, ExecutionStrategy, FlowIssue } from '../graph/connecti
 import { RoutineRegistry } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
-import { currentContext } from '../runtime/context-store.js';
 import { FlowPlan, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
 import { JobRun, runTask } from '../runtime/job-run.js';
 import { Scheduler } from '../runtime/scheduler.js';
@@ -331,9 +330,7 @@ export class Flow {
       if (jobState.status !== 'running' || !(run instanceof JobRun)) {
         throw new ExecutionError(ErrorCode.INVALID_STATE, `Job ${jobState.jobId} is ${jobState.status} and not running in this process; only a running job can be paused (resume it first).`);
       }
-      const ctx = currentContext();
-      const callerSeq = ctx !== undefined && ctx.jobState === jobState ? Number(ctx.taskId.slice(1)) : undefined;
-      return run.pause(reason, checkpoint ?? null, callerSeq);
+      return run.pause(reason, checkpoint ?? null);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -379,8 +376,7 @@ export class Flow {
       assertNumber(grace, 'cancel grace (ms)', { min: 0, max: MAX_TIMEOUT });
       if (jobState.isFinished) return Promise.resolve();
       const run = jobState._run;
-      const ctx = currentContext();
-      if (run instanceof JobRun) return run.cancel(reason, grace, ctx !== undefined && ctx.jobState === jobState ? Number(ctx.taskId.slice(1)) : undefined);
+      if (run instanceof JobRun) return run.cancel(reason, grace);
       jobState._cancelReason = reason;
       jobState._pendingTasks = [];
       jobState._setStatus('cancelled');

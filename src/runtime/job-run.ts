@@ -8,7 +8,7 @@ import type { RoutineStats } from '../state/execution-tracker.js';
 import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
 import { describe, isPlainObject, toError } from '../utils/guards.js';
 import type { Clock } from './clock.js';
-import { runHandler } from './context-store.js';
+import { currentContext, runHandler } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
 import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane, Scheduler } from './scheduler.js';
@@ -189,7 +189,7 @@ export class JobRun implements JobRunLink {
   }
 
   /** Stops dispatch, keeps queued work as pending tasks, records one pause point. */
-  pause(reason: string, checkpoint: unknown, callerSeq: number | undefined): Promise<void> {
+  pause(reason: string, checkpoint: unknown): Promise<void> {
     const state = this.state;
     state._setStatus('paused');
     this.disarmTimeout();
@@ -210,7 +210,7 @@ export class JobRun implements JobRunLink {
     // a handler that paused its own job resolves once every *other* activation is done, so
     // awaiting it from inside cannot deadlock.
     this.notifySettled();
-    const exclude = callerSeq ?? -1;
+    const exclude = this.callerSeq();
     if (this.idleExcept(exclude)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.idleWaiters.push({ exclude, resolve });
@@ -218,11 +218,11 @@ export class JobRun implements JobRunLink {
   }
 
   /** Cancels: status at once, queued work dropped, handlers aborted; resolves when they settle or after `grace` ms. */
-  cancel(reason: string, grace: number, callerSeq?: number): Promise<void> {
+  cancel(reason: string, grace: number): Promise<void> {
     this.state._cancelReason = reason;
     this.terminate('cancelled', new ExecutionError(ErrorCode.JOB_CANCELLED, `Job ${this.state.jobId} was cancelled${reason ? `: ${reason}` : ''}.`, { details: { reason } }));
     // a handler cancelling its own job waits only for the *other* activations (no self-deadlock)
-    const exclude = callerSeq ?? -1;
+    const exclude = this.callerSeq();
     if (this.idleExcept(exclude)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let timer: unknown;
@@ -515,6 +515,12 @@ export class JobRun implements JobRunLink {
     }
     this.checkDone();
     if (this.active === 0) this.notifySettled();
+  }
+
+  /** Sequence number of this job's activation that is calling now (pause/cancel from inside a handler), else -1. */
+  private callerSeq(): number {
+    const ctx = currentContext();
+    return ctx instanceof Task && ctx.run === this ? ctx.seq : -1;
   }
 
   /** True when no activation runs other than the one with sequence number `seq`. */

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/error-codes.js';
 import { SerializationError } from '../errors/routilux-error.js';
-import { FORBIDDEN_KEYS, describe } from '../utils/guards.js';
+import { FORBIDDEN_KEYS } from '../utils/guards.js';
 
 const MAX_DEPTH = 256;
 
@@ -82,5 +82,3 @@ export function parseJson(text: string, what: string): unknown {
   }
 }
 
-/** @internal a short description for messages. */
-export { describe };

@@ -17,10 +17,6 @@ export class HistoryBuffer {
 
   constructor(readonly capacity: number) {}
 
-  get size(): number {
-    return this.routineIds.length;
-  }
-
   record(routineId: string, eventName: string, data: unknown, time: number): void {
     const n = this.routineIds.length;
     if (n < this.capacity) {
@@ -52,13 +48,5 @@ export class HistoryBuffer {
       out[k] = { routineId: this.routineIds[i]!, eventName: this.eventNames[i]!, data: this.datas[i], timestamp: new Date(this.times[i]!) };
     }
     return out;
-  }
-
-  clear(): void {
-    this.routineIds = [];
-    this.eventNames = [];
-    this.datas = [];
-    this.times = [];
-    this.writeIndex = 0;
   }
 }

@@ -16,7 +16,6 @@ import type {
   PausePoint,
   PendingTask,
   RoutineStateRecord,
-  RoutineStatus,
   SharedLogEntry,
 } from './job-types.js';
 import type { OutputHandler } from './output-handlers.js';
@@ -381,11 +380,6 @@ export class JobState {
       this._routineStates[routineId] = rec;
     }
     return rec;
-  }
-
-  /** @internal */
-  static _isStickyStatus(status: RoutineStatus): boolean {
-    return status === 'failed' || status === 'error_continued' || status === 'skipped';
   }
 
   /**
