@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, JobState } from '../../src/index.js';
-import { FnRoutine } from '../fixtures/routines.js';
+import { FnRoutine, ledgerSink } from '../fixtures/routines.js';
 import { until } from '../helpers/gate.js';
 import { Ledger, ids } from '../helpers/ledger.js';
 import { flushAsync } from '../helpers/manual-clock.js';
@@ -43,15 +43,7 @@ function build(ledger: Ledger, rand: () => number, onWork?: (id: string, jobStat
     ),
     'work',
   );
-  flow.addRoutine(
-    new FnRoutine({
-      in(d, ctx) {
-        ledger.mark(ctx, d['id'] as string, 'start', 'sink');
-        ledger.mark(ctx, d['id'] as string, 'end', 'sink');
-      },
-    }),
-    'sink',
-  );
+  flow.addRoutine(ledgerSink(ledger), 'sink');
   flow.connect('src', 'out', 'work', 'in');
   flow.connect('work', 'out', 'sink', 'in');
   return flow;

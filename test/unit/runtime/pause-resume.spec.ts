@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorHandler, Flow, JobState } from '../../../src/index.js';
-import { FnRoutine } from '../../fixtures/routines.js';
+import { FnRoutine, ledgerSink } from '../../fixtures/routines.js';
 import { Gate } from '../../helpers/gate.js';
 import { Ledger, ids } from '../../helpers/ledger.js';
 import { ManualClock, flushAsync } from '../../helpers/manual-clock.js';
@@ -41,15 +41,7 @@ function gatedPipeline(n: number, gate: Gate, ledger: Ledger, options: Construct
     ),
     'work',
   );
-  flow.addRoutine(
-    new FnRoutine({
-      in(d, ctx) {
-        ledger.mark(ctx, d['id'] as string, 'start', 'sink');
-        ledger.mark(ctx, d['id'] as string, 'end', 'sink');
-      },
-    }),
-    'sink',
-  );
+  flow.addRoutine(ledgerSink(ledger), 'sink');
   flow.connect('src', 'out', 'work', 'in');
   flow.connect('work', 'out', 'sink', 'in');
   return {
