@@ -11,7 +11,8 @@ import type { Clock } from './clock.js';
 import { currentContext, runHandler } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
 import { PolicyEngine, runLogic } from './policy-engine.js';
-import { Lane, Scheduler } from './scheduler.js';
+import { Lane } from './lane.js';
+import type { Scheduler } from './scheduler.js';
 import { FanOutRest, Task, taskIdOf } from './task.js';
 
 
@@ -84,7 +85,7 @@ export class JobRun implements JobRunLink {
     this.clock = options.clock;
     this.state._timeoutMs = options.timeout;
     this.scheduler = options.scheduler;
-    this.lane = new Lane(options.maxWorkers);
+    this.lane = new Lane(this, options.maxWorkers);
     const previous = this.state._run;
     if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
     this.state._run = this;
@@ -179,7 +180,7 @@ export class JobRun implements JobRunLink {
       const pnode = this.plan.nodes.get(p.routineId)!;
       const slot = p.slotName === '' ? pnode.logicSlot! : pnode.slots.get(p.slotName)!; // '' = a logic activation
       const seq = Number(p.taskId.slice(1));
-      if (p.delayMs > 0) this.waitRetry(new Task(this, slot, p.data, seq, p.attempt, p.merged), p.delayMs);
+      if (p.delayMs > 0) this.waitRetry(new Task(this, slot, p.data, seq, Task.bitsOf(p.attempt, p.merged, false)), p.delayMs);
       else this.deliver(slot, p.data, seq, p.attempt, p.merged);
     }
     // Logic routines with data waiting (kept across a pause, or restored from a saved job)
@@ -263,11 +264,8 @@ export class JobRun implements JobRunLink {
     if (status === 'running' && this.plan.fanOuts.has(targets)) {
       const first = state._nextTaskSeq;
       state._nextTaskSeq += targets.length;
-      const copy = { ...payload };
-      const task = new Task(this, targets[0]!.slot, copy, first, 1, false, true);
-      task.fan = new FanOutRest(targets, copy, first);
       this.pending += targets.length;
-      this.scheduler.enqueue(this.lane, task);
+      this.scheduler.enqueueFan(this.lane, new FanOutRest(targets, { ...payload }, first));
       return;
     }
     for (let i = 0; i < targets.length; i++) {
@@ -276,18 +274,18 @@ export class JobRun implements JobRunLink {
     }
   }
 
-  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean, shared = false): void {
-    const task = new Task(this, slot, data, seq, attempt, merged, shared);
+  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
+    const bits = Task.bitsOf(attempt, merged, false);
     if (this.state._status === 'paused') {
-      this.state._pendingTasks.push(this.toPending(task, 0));
+      this.state._pendingTasks.push(this.toPending(new Task(this, slot, data, seq, bits), 0));
       return;
     }
     if (slot.kind === SlotKind.HANDLER && slot.node.logic !== undefined) {
-      this.policies().accept(task); // a logic routine: the data waits in the job's slot queue
+      this.policies().accept(new Task(this, slot, data, seq, bits)); // a logic routine: the data waits in the job's slot queue
       return;
     }
     this.pending++;
-    this.scheduler.enqueue(this.lane, task);
+    this.scheduler.enqueue(this.lane, slot, data, seq, bits);
   }
 
   // ---------------------------------------------------------------- activation policies (see policy-engine.ts)
@@ -320,7 +318,7 @@ export class JobRun implements JobRunLink {
   /** Enqueues a task counted as pending work. */
   enqueueTask(task: Task): void {
     this.pending++;
-    this.scheduler.enqueue(this.lane, task);
+    this.scheduler.enqueue(this.lane, task.slot, task.data, task.seq, task.bits);
   }
 
   /** Adjusts the pending count for work outside the lane (policy interval timers). */
@@ -458,7 +456,7 @@ export class JobRun implements JobRunLink {
     if (strategy === 'retry' && handler !== undefined) {
       if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
         rec.retryCount = (rec.retryCount ?? 0) + 1;
-        const retry = new Task(this, task.slot, data, task.seq, task.attempt + 1, merged);
+        const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
         this.pending--;
         if (state._status === 'paused') state._pendingTasks.push(this.toPending(retry, handler.delayFor(task.attempt)));
         else this.waitRetry(retry, handler.delayFor(task.attempt));
@@ -605,14 +603,11 @@ export class JobRun implements JobRunLink {
   snapshotPending(): PendingTask[] {
     const out: PendingTask[] = [...this.state._pendingTasks];
     const rerun = (task: Task, data: Record<string, unknown>): void => {
-      out.push(this.toPending(new Task(this, task.slot, data, task.seq, task.attempt + 1, true), 0));
+      out.push(this.toPending(new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, true, false)), 0));
     };
     if (this.current !== undefined && this.currentData !== undefined) rerun(this.current, this.currentData);
     for (const [task, data] of this.inFlight) rerun(task, data);
-    for (let t = this.lane.head; t !== null; t = t.next) {
-      if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
-      for (let f = t; f.fanRemaining > 0; ) out.push(this.toPending((f = f.fanNext()), 0));
-    }
+    for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
     const now = this.clock.now();
     for (const r of this.retries) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
     return out;

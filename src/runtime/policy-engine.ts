@@ -8,6 +8,8 @@ import type { JobRun } from './job-run.js';
 import { Task } from './task.js';
 
 const IMMEDIATE = immediatePolicy();
+const FIRST_ATTEMPT = Task.bitsOf(1, false, false);
+const FIRST_ATTEMPT_MERGED = Task.bitsOf(1, true, false);
 const NO_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const NO_QUEUES: Record<string, Record<string, unknown>[]> = Object.freeze({}) as Record<string, Record<string, unknown>[]>;
 
@@ -70,7 +72,7 @@ export class PolicyEngine {
     const i = node.index;
     if (this.evalQueued[i] === true || this.timers.has(i) || this.run.state._status !== 'running') return;
     this.evalQueued[i] = true;
-    this.run.enqueueTask(new Task(this.run, node.evaluateSlot!, NO_DATA, this.run.state._nextTaskSeq++, 1, false));
+    this.run.enqueueTask(new Task(this.run, node.evaluateSlot!, NO_DATA, this.run.state._nextTaskSeq++, FIRST_ATTEMPT));
   }
 
   /** Runs an evaluation task: asks the policy, then runs the logic as one activation or waits. */
@@ -94,7 +96,7 @@ export class PolicyEngine {
       state._lastActivationAt[node.id] = run.clock.now();
       if (this.hasData(queues, names)) this.schedule(node);
       const input: LogicInput = { slotData, message: decision.message };
-      return run.runTask(new Task(run, node.logicSlot!, input as unknown as Record<string, unknown>, task.seq, 1, true));
+      return run.runTask(new Task(run, node.logicSlot!, input as unknown as Record<string, unknown>, task.seq, FIRST_ATTEMPT_MERGED));
     }
     if (decision.kind === 'capture') {
       const captured = this.consume(queues, names, 'all');

@@ -2,23 +2,9 @@ import { Subject, mergeMap, Observable, type Subscription, type Subscriber } fro
 import { systemClock, type Clock } from './clock.js';
 import { outsideContext } from './context-store.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
-import type { Task } from './task.js';
-
-/** @internal a job's FIFO of tasks inside a scheduler. */
-export class Lane {
-  head: Task | null = null;
-  tail: Task | null = null;
-  size = 0;
-  /** Next lane in the scheduler's round-robin ring (null when last or not queued). */
-  nextLane: Lane | null = null;
-  inRing = false;
-  /** This job's activations running now. */
-  active = 0;
-  constructor(
-    /** Most activations of this job at once (its `maxWorkers`; 1 when sequential). */
-    readonly cap: number = Infinity,
-  ) {}
-}
+import type { Lane } from './lane.js';
+import type { PlanSlot } from './flow-plan.js';
+import type { FanOutRest, Task } from './task.js';
 
 /** @internal runs a task; returns a promise only when the task went asynchronous. */
 export type TaskRunner = (task: Task) => PromiseLike<void> | undefined;
@@ -118,14 +104,18 @@ export class Scheduler {
     this.groupLimit = each < FAST_ACTIVATION_MS ? MAX_GROUP : 1;
   }
 
-  /** Appends a task to its lane; never runs anything synchronously. */
-  enqueue(lane: Lane, task: Task): void {
-    if (lane.tail === null) lane.head = task;
-    else lane.tail.next = task;
-    lane.tail = task;
-    const n = 1 + task.fanRemaining;
-    lane.size += n;
-    this.queuedCount += n;
+  /** Appends one delivery to its job's lane; never runs anything synchronously. */
+  enqueue(lane: Lane, slot: PlanSlot, data: Record<string, unknown>, seq: number, bits: number): void {
+    lane.push(slot, data, seq, bits);
+    this.queuedCount++;
+    if (!lane.inRing && lane.active < lane.cap) this.link(lane);
+    if (!this.looping) this.kick();
+  }
+
+  /** Appends a fan-out (one entry for all its targets) to its job's lane. */
+  enqueueFan(lane: Lane, fan: FanOutRest): void {
+    lane.pushFan(fan);
+    this.queuedCount += fan.targets.length - fan.index;
     if (!lane.inRing && lane.active < lane.cap) this.link(lane);
     if (!this.looping) this.kick();
   }
@@ -148,18 +138,8 @@ export class Scheduler {
 
   /** Removes and returns every queued task of one lane, in order. */
   takeLane(lane: Lane): Task[] {
-    const out: Task[] = [];
-    for (let t = lane.head; t !== null; t = t.next) {
-      out.push(t);
-      for (let f = t; f.fanRemaining > 0; ) out.push((f = f.fanNext()));
-    }
-    for (const t of out) {
-      t.next = null;
-      t.fan = null;
-    }
     this.queuedCount -= lane.size;
-    lane.head = lane.tail = null;
-    lane.size = 0;
+    const out = lane.takeAll();
     if (lane.inRing) this.unlinkLane(lane);
     return out;
   }
@@ -202,23 +182,10 @@ export class Scheduler {
   private dequeue(): Task | null {
     const lane = this.ringHead;
     if (lane === null) return null;
-    const task = lane.head!;
-    if (task.fanRemaining > 0) {
-      // the next target of this fan-out takes the task's place at the head of the lane
-      const next = task.fanNext();
-      next.next = task.next;
-      lane.head = next;
-      if (lane.tail === task) lane.tail = next;
-    } else {
-      lane.head = task.next;
-    }
-    task.next = null;
-    task.fan = null;
-    lane.size--;
+    const task = lane.shift();
     this.queuedCount--;
     lane.active++;
-    if (lane.head === null) lane.tail = null;
-    if (lane.head === null || lane.active >= lane.cap) {
+    if (lane.size === 0 || lane.active >= lane.cap) {
       // nothing left, or the job is at its cap: the lane leaves the ring until release()
       this.ringHead = lane.nextLane;
       if (this.ringHead === null) this.ringTail = null;

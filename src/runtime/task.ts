@@ -10,16 +10,13 @@ export function taskIdOf(seq: number): string {
 }
 
 /**
- * @internal One slot activation. A task is three things at once, so the hot path
- * allocates one object per activation: the queued work, the node of its job's intrusive
- * FIFO list, and — while it runs — the handler's ExecutionContext.
- */
-/**
- * @internal The rest of a fan-out: one emit to several targets is queued as one task for
- * the first target; the scheduler creates the task of the next target when it dispatches
- * this one. A wide fan-out thus keeps one queued object per emit instead of one per target.
+ * @internal The rest of a fan-out: one emit to several targets is queued as one lane entry;
+ * the lane creates the task of each target when it dispatches it (`index` is the next one).
+ * A wide fan-out thus keeps one queued entry per emit instead of one per target.
  */
 export class FanOutRest {
+  /** Index in `targets` of the next target to dispatch. */
+  index = 0;
   constructor(
     readonly targets: readonly PlanTarget[],
     readonly payload: Record<string, unknown>,
@@ -28,24 +25,25 @@ export class FanOutRest {
   ) {}
 }
 
+/**
+ * @internal One slot activation, created when it is dispatched (queued work lives in the
+ * lane's chunks, see lane.ts). It is also the handler's ExecutionContext, so an activation
+ * allocates one object.
+ */
 export class Task implements ActiveContext {
-  next: Task | null = null;
-  /** For a fan-out: the targets after this task's own (its index is `seq - fan.firstSeq`). */
-  fan: FanOutRest | null = null;
-  /** attempt << 2 | shared << 1 | merged: queued tasks are the bulk of a job's memory, so they stay small. */
-  private readonly bits: number;
+  /** The flag bits of a task: attempt << 2 | shared << 1 | merged. */
+  static bitsOf(attempt: number, merged: boolean, shared: boolean): number {
+    return attempt * 4 + (shared ? 2 : 0) + (merged ? 1 : 0);
+  }
 
   constructor(
     readonly run: JobRun,
     readonly slot: PlanSlot,
     readonly data: Record<string, unknown>,
     readonly seq: number,
-    attempt: number,
-    merged: boolean,
-    shared = false,
-  ) {
-    this.bits = attempt * 4 + (shared ? 2 : 0) + (merged ? 1 : 0);
-  }
+    /** See `Task.bitsOf`. */
+    readonly bits: number,
+  ) {}
 
   /** 1 on the first run, 2 on the first retry, … */
   get attempt(): number {
@@ -58,27 +56,12 @@ export class Task implements ActiveContext {
   }
 
   /**
-   * True when `data` is the emitter's own payload object, shared by every target of the
-   * emit: it is copied when the task runs (or is kept as pending work), so each slot still
-   * gets a new top-level object while queued tasks share one payload.
+   * True when `data` is the emitter's payload copy shared by every target of a fan-out: it
+   * is copied again when the task runs (or is kept as pending work), so each slot still gets
+   * a new top-level object while the queue holds one payload per emit.
    */
   get shared(): boolean {
     return (this.bits & 2) !== 0;
-  }
-
-  /** Targets of the same emit still queued behind this task (0 unless a fan-out). */
-  get fanRemaining(): number {
-    const fan = this.fan;
-    return fan === null ? 0 : fan.targets.length - 1 - (this.seq - fan.firstSeq);
-  }
-
-  /** The task of the fan-out's next target (call only when `fanRemaining > 0`). */
-  fanNext(): Task {
-    const fan = this.fan!;
-    const i = this.seq - fan.firstSeq + 1;
-    const next = new Task(this.run, fan.targets[i]!.slot, fan.payload, fan.firstSeq + i, 1, false, true);
-    if (i + 1 < fan.targets.length) next.fan = fan;
-    return next;
   }
 
   /** The payload this task hands on: a shallow copy when the object is shared. */
