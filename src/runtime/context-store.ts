@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, executionAsyncResource } from 'node:async_hooks';
 import type { ExecutionContext } from '../routine/execution-context.js';
 
 // The ambient activation context, behind `routine.emit()` and `getExecutionContext()`.
@@ -19,6 +19,39 @@ export function runInContext<A, B, R>(ctx: ExecutionContext, fn: (a: A, b: B) =>
   return storage.run(ctx, fn, a, b);
 }
 
+// Entering a context is `storage.enterWith(ctx)`: on Node 20 that looks up the current async
+// resource (an internal symbol lookup on whatever object it is) and stores the context on it
+// under the storage's key. A dispatch loop runs many activations in one synchronous stretch,
+// always on the same async resource, so it looks the resource up once (`beginDispatch`) and
+// each activation only does the store. This relies on how Node 20 implements the storage, so
+// it is used only when a probe at load time proves that a value stored that way is exactly
+// what `getStore()` returns; otherwise every activation calls `enterWith`.
+const resourceKey = probeResourceKey();
+let dispatchResource: Record<symbol, unknown> | undefined;
+
+function probeResourceKey(): symbol | undefined {
+  const key = (storage as unknown as { kResourceStore?: unknown }).kResourceStore;
+  if (typeof key !== 'symbol') return undefined;
+  const outer = {} as ExecutionContext;
+  const probe = {} as ExecutionContext;
+  let seen: ExecutionContext | undefined;
+  storage.run(outer, () => {
+    (executionAsyncResource() as Record<symbol, unknown>)[key] = probe;
+    seen = storage.getStore();
+  });
+  return seen === probe ? key : undefined;
+}
+
+/** @internal a dispatch loop starts a synchronous stretch of activations (see above). */
+export function beginDispatch(): void {
+  if (resourceKey !== undefined) dispatchResource = executionAsyncResource() as Record<symbol, unknown>;
+}
+
+/** @internal the synchronous stretch ends: activations outside a loop enter the store the plain way. */
+export function endDispatch(): void {
+  dispatchResource = undefined;
+}
+
 /**
  * @internal calls a slot handler on `self` with `ctx` as the ambient context. The store is
  * entered (not run-and-restored): dispatch loops only ever execute inside their own
@@ -27,7 +60,9 @@ export function runInContext<A, B, R>(ctx: ExecutionContext, fn: (a: A, b: B) =>
  * inherits that context. `current` makes the synchronous part cheaper still.
  */
 export function runHandler(ctx: ExecutionContext, handler: Function, self: object, data: unknown): unknown {
-  storage.enterWith(ctx);
+  const resource = dispatchResource;
+  if (resource !== undefined) resource[resourceKey!] = ctx;
+  else storage.enterWith(ctx);
   current = ctx;
   try {
     return handler.call(self, data, ctx);

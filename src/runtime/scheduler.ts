@@ -1,6 +1,6 @@
 import { Subject, mergeMap, Observable, type Subscription, type Subscriber } from 'rxjs';
 import { systemClock, type Clock } from './clock.js';
-import { outsideContext } from './context-store.js';
+import { beginDispatch, endDispatch, outsideContext } from './context-store.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
 import type { Lane } from './lane.js';
 import type { PlanSlot } from './flow-plan.js';
@@ -203,6 +203,7 @@ export class Scheduler {
 
   private drain(sub: Subscriber<never>): void {
     this.looping = true;
+    beginDispatch();
     const sliceStart = (this.tick = this.clock.monotonic());
     let sinceCheck = 0;
     for (;;) {
@@ -214,6 +215,7 @@ export class Scheduler {
       if (pending !== undefined) {
         this.flushTiming();
         this.looping = false;
+        endDispatch();
         if (this.ringHead !== null) this.kick();
         const resume = this.resumeAfter(sub, lane);
         pending.then(resume, resume);
@@ -229,6 +231,7 @@ export class Scheduler {
         this.flushTiming();
         if (this.tick - sliceStart >= TIME_SLICE_MS && this.ringHead !== null) {
           this.looping = false;
+          endDispatch();
           this.yielded++;
           setImmediate(() => {
             this.yielded--;
@@ -240,6 +243,7 @@ export class Scheduler {
     }
     this.flushTiming();
     this.looping = false;
+    endDispatch();
     this.workers--;
     sub.complete();
   }

@@ -292,6 +292,50 @@ describe('RoutineBase.getExecutionContext', () => {
     expect(typeof mine[0]!['taskId']).toBe('string');
   });
 
+  it('should give continuations of plain, promise-returning and timer-scheduling handlers their own activation, even when many run in one dispatch stretch', async () => {
+    // 30 activations dispatched back to back in one synchronous run of the scheduler; each
+    // schedules work three ways and checks, later, that it still sees its own context.
+    const mismatches: string[] = [];
+    let checked = 0;
+    const check = (where: string, expected: string | undefined, r: FnRoutine): void => {
+      checked++;
+      const now = r.getExecutionContext()?.taskId;
+      if (now !== expected) mismatches.push(`${where}: expected ${String(expected)}, got ${String(now)}`);
+    };
+    const r: FnRoutine = new FnRoutine(
+      {
+        trigger() {
+          for (let i = 0; i < 30; i++) this.emit('out', { i });
+        },
+        in(data, ctx) {
+          const mine = ctx.taskId;
+          const i = data['i'] as number;
+          if (i % 3 === 0) return Promise.resolve().then(() => check('then', mine, r));
+          if (i % 3 === 1) {
+            ctx.waitUntil(new Promise<void>((resolve) => setTimeout(() => {
+              check('timer', mine, r);
+              resolve();
+            }, 1)));
+            return undefined;
+          }
+          return (async () => {
+            await null;
+            check('async', mine, r);
+          })();
+        },
+      },
+      ['out'],
+    );
+    const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: 50 });
+    flow.addRoutine(r, 'r');
+    flow.connect('r', 'out', 'r', 'in');
+    const job = flow.start('r');
+    await JobState.waitForCompletion(flow, job);
+    expect(job.status).toBe('completed');
+    expect(checked).toBe(30);
+    expect(mismatches).toEqual([]);
+  });
+
   it('should keep contexts of two concurrent activations apart', async () => {
     const gate = new Gate();
     const seen: string[] = [];
