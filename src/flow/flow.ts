@@ -8,7 +8,7 @@ import type { Connection, ExecutionStrategy, FlowIssue } from '../graph/connecti
 import { RoutineRegistry } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
-import { FlowPlan, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
+import { FlowPlan, PlanEvent, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
 import { JobRun, runTask } from '../runtime/job-run.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
@@ -444,17 +444,17 @@ export class Flow {
     for (const [id, routine] of this._routines) {
       const node = new PlanNode(id, routine, index++);
       for (const slot of routine.slots.values()) node.slots.set(slot.name, new PlanSlot(node, slot.name, slot.handler, slot.merge, `${id}\u0000${slot.name}`));
-      for (const name of routine.events.keys()) node.events.set(name, []);
+      for (const name of routine.events.keys()) node.events.set(name, new PlanEvent());
       plan.nodes.set(id, node);
       plan.byRoutine.set(routine, node);
     }
     for (const c of this._connections) {
-      const targets = plan.nodes.get(c.sourceRoutineId)?.events.get(c.sourceEvent);
+      const event = plan.nodes.get(c.sourceRoutineId)?.events.get(c.sourceEvent);
       const slot = plan.nodes.get(c.targetRoutineId)?.slots.get(c.targetSlot);
-      if (targets === undefined || slot === undefined) {
+      if (event === undefined || slot === undefined) {
         throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `Connection ${c.sourceRoutineId}.${c.sourceEvent} → ${c.targetRoutineId}.${c.targetSlot} no longer matches the routines' definitions; run flow.validate() for details.`);
       }
-      targets.push({ slot, mapping: c.paramMapping === undefined ? null : Object.entries(c.paramMapping) });
+      event.targets.push({ slot, mapping: c.paramMapping === undefined ? null : Object.entries(c.paramMapping) });
     }
     plan.seal();
     this._plan = plan;

@@ -31,10 +31,21 @@ export interface PlanTarget {
   readonly mapping: ReadonlyArray<readonly [string, string]> | null;
 }
 
+/** @internal one event of a compiled flow's routine: where it delivers. */
+export class PlanEvent {
+  readonly targets: PlanTarget[] = [];
+  /**
+   * True when the deliveries of one emit can be queued as one fan-out entry: several
+   * targets, no parameter mapping, all plain slot handlers (no logic routine queues in
+   * between). Set by `FlowPlan.seal`.
+   */
+  fanOut = false;
+}
+
 /** @internal one routine of a compiled flow. */
 export class PlanNode {
   readonly slots = new Map<string, PlanSlot>();
-  readonly events = new Map<string, PlanTarget[]>();
+  readonly events = new Map<string, PlanEvent>();
   /** The routine's logic; when set, deliveries queue per job and the policy decides activations. */
   readonly logic: LogicFunction | undefined;
   /** The routine-level activation policy (a job may override it). */
@@ -65,17 +76,13 @@ export class PlanNode {
 export class FlowPlan {
   readonly nodes = new Map<string, PlanNode>();
   readonly byRoutine = new Map<RoutineBase, PlanNode>();
-  /**
-   * Target lists whose deliveries can be queued as one fan-out: several targets, no
-   * parameter mapping, all plain slot handlers (no logic routine queues in between).
-   */
-  readonly fanOuts = new Set<readonly PlanTarget[]>();
 
-  /** @internal marks the fan-out target lists; call once all connections are in. */
+  /** @internal marks the fan-out events; call once all connections are in. */
   seal(): void {
     for (const node of this.nodes.values()) {
-      for (const targets of node.events.values()) {
-        if (targets.length > 1 && targets.every((t) => t.mapping === null && t.slot.kind === SlotKind.HANDLER && t.slot.node.logic === undefined)) this.fanOuts.add(targets);
+      for (const event of node.events.values()) {
+        const targets = event.targets;
+        event.fanOut = targets.length > 1 && targets.every((t) => t.mapping === null && t.slot.kind === SlotKind.HANDLER && t.slot.node.logic === undefined);
       }
     }
   }

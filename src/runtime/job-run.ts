@@ -239,8 +239,8 @@ export class JobRun implements JobRunLink {
   // ---------------------------------------------------------------- emitting
 
   emitFrom(node: PlanNode, eventName: string, data: unknown): void {
-    const targets = node.events.get(eventName);
-    if (targets === undefined) {
+    const event = node.events.get(eventName);
+    if (event === undefined) {
       throw new DefinitionError(
         ErrorCode.UNKNOWN_EVENT,
         `Routine "${node.id}" has no event "${String(eventName)}"; declare it with defineEvent or @Event. Known events: ${[...node.events.keys()].join(', ') || '(none)'}.`,
@@ -261,7 +261,8 @@ export class JobRun implements JobRunLink {
     // object after emit() cannot reach any delivery. A fan-out shares one such copy among
     // its queued deliveries, and each is copied again when it is dispatched.
     const payload = data as Record<string, unknown>;
-    if (status === 'running' && this.plan.fanOuts.has(targets)) {
+    const targets = event.targets;
+    if (status === 'running' && event.fanOut) {
       const first = state._nextTaskSeq;
       state._nextTaskSeq += targets.length;
       this.pending += targets.length;
@@ -503,16 +504,19 @@ export class JobRun implements JobRunLink {
   }
 
   private afterActivation(): void {
-    if (this.idleWaiters.length > 0) {
-      const still: { exclude: number; resolve: () => void }[] = [];
-      for (const w of this.idleWaiters) {
-        if (this.idleExcept(w.exclude)) w.resolve();
-        else still.push(w);
-      }
-      this.idleWaiters = still;
+    if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
+    if (this.pending === 0) this.checkDone();
+    // a running job is never settled; this check keeps the common case to one comparison
+    if (this.active === 0 && this.state._status !== 'running') this.notifySettled();
+  }
+
+  private wakeIdleWaiters(): void {
+    const still: { exclude: number; resolve: () => void }[] = [];
+    for (const w of this.idleWaiters) {
+      if (this.idleExcept(w.exclude)) w.resolve();
+      else still.push(w);
     }
-    this.checkDone();
-    if (this.active === 0) this.notifySettled();
+    this.idleWaiters = still;
   }
 
   /** Sequence number of this job's activation that is calling now (pause/cancel from inside a handler), else -1. */
