@@ -411,7 +411,7 @@ export class JobRun implements JobRunLink {
       );
     }
     this.active--;
-    this.scheduler.recordSync(this.statsOf(node), true);
+    this.scheduler.recordSync(this.statsOf(node));
     this.succeed(rec);
     return undefined;
   }

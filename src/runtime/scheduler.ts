@@ -53,8 +53,8 @@ export class Scheduler {
   // clock read per activation would cost more than the activation itself, so up to 16
   // consecutive ones are timed as a group and share its average; as soon as a group's
   // average is 2 µs or more, every activation is timed on its own again.
-  private readonly groupStats: (RoutineStats | undefined)[] = new Array<RoutineStats | undefined>(MAX_GROUP);
-  private readonly groupOk: boolean[] = new Array<boolean>(MAX_GROUP);
+  /** Routines with activations counted but not yet timed, linked through `nextUntimed`. */
+  private untimedHead: RoutineStats | null = null;
   private grouped = 0;
   private groupLimit = 1;
 
@@ -82,10 +82,18 @@ export class Scheduler {
     return this.looping;
   }
 
-  /** Records a finished synchronous activation for timing (see the note on grouping above). */
-  recordSync(stats: RoutineStats, ok: boolean): void {
-    this.groupStats[this.grouped] = stats;
-    this.groupOk[this.grouped] = ok;
+  /**
+   * Counts a successful synchronous activation at once and times it with its group (see
+   * the note on grouping above): the routine joins the list of routines with untimed
+   * activations, and the group's closing clock read gives each of them the average.
+   */
+  recordSync(stats: RoutineStats): void {
+    stats.total++;
+    stats.completed++;
+    if (stats.untimed++ === 0) {
+      stats.nextUntimed = this.untimedHead;
+      this.untimedHead = stats;
+    }
     if (++this.grouped >= this.groupLimit) this.flushTiming();
   }
 
@@ -95,10 +103,13 @@ export class Scheduler {
     if (n === 0) return;
     const end = this.clock.monotonic();
     const each = (end - this.tick) / n;
-    for (let i = 0; i < n; i++) {
-      this.groupStats[i]!.add(this.groupOk[i]!, each);
-      this.groupStats[i] = undefined;
+    for (let s = this.untimedHead; s !== null; ) {
+      s.timeUntimed(each);
+      const next: RoutineStats | null = s.nextUntimed;
+      s.nextUntimed = null;
+      s = next;
     }
+    this.untimedHead = null;
     this.grouped = 0;
     this.tick = end;
     this.groupLimit = each < FAST_ACTIVATION_MS ? MAX_GROUP : 1;

@@ -32,11 +32,24 @@ export class RoutineStats {
   min = Infinity;
   max = 0;
 
+  /** Successful activations counted but not yet timed (see `Scheduler.recordSync`). */
+  untimed = 0;
+  /** Next routine in the scheduler's list of routines with untimed activations. */
+  nextUntimed: RoutineStats | null = null;
+
   add(ok: boolean, ms: number): void {
     this.total++;
     if (ok) this.completed++;
     else this.failed++;
     this.time += ms;
+    if (ms < this.min) this.min = ms;
+    if (ms > this.max) this.max = ms;
+  }
+
+  /** Gives each untimed activation the duration `ms`. */
+  timeUntimed(ms: number): void {
+    this.time += ms * this.untimed;
+    this.untimed = 0;
     if (ms < this.min) this.min = ms;
     if (ms > this.max) this.max = ms;
   }
