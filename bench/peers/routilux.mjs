@@ -23,13 +23,15 @@ export const meta = {
 /** The harness context travels in the job's shared data, read once per activation. */
 const H = 'h';
 
+// The harness's messages are plain objects ({ id, value }), so they travel as the event
+// payloads themselves: each slot receives its own shallow copy of the emitted object.
 class Head extends RoutineBase {
   constructor(n) {
     super();
-    this.defineEvent('out', ['m']);
+    this.defineEvent('out', ['id', 'value']);
     this.defineSlot('trigger', (_d, c) => {
       const h = c.jobState.getSharedData(H);
-      for (let i = 0; i < n; i++) this.emit('out', { m: h.message(i) });
+      for (let i = 0; i < n; i++) this.emit('out', h.message(i));
     });
   }
 }
@@ -37,15 +39,15 @@ class Head extends RoutineBase {
 class Stage extends RoutineBase {
   constructor() {
     super();
-    this.defineEvent('out', ['m']);
-    this.defineSlot('in', (d, c) => this.emit('out', { m: c.jobState.getSharedData(H).inc(d.m) }));
+    this.defineEvent('out', ['id', 'value']);
+    this.defineSlot('in', (m, c) => this.emit('out', c.jobState.getSharedData(H).inc(m)));
   }
 }
 
 class Sink extends RoutineBase {
   constructor() {
     super();
-    this.defineSlot('in', (d, c) => c.jobState.getSharedData(H).sink(d.m));
+    this.defineSlot('in', (m, c) => c.jobState.getSharedData(H).sink(m));
   }
 }
 
@@ -80,15 +82,15 @@ export async function chain(p) {
 class Worker extends RoutineBase {
   constructor(k) {
     super();
-    this.defineEvent('out', ['v']);
-    this.defineSlot('in', (d, c) => this.emit('out', { v: c.jobState.getSharedData(H).work(k, d.m) }));
+    this.defineEvent('out', ['id', 'value']);
+    this.defineSlot('in', (m, c) => this.emit('out', c.jobState.getSharedData(H).work(k, m)));
   }
 }
 
 class Aggregator extends RoutineBase {
   constructor() {
     super();
-    this.defineSlot('in', (d, c) => c.jobState.getSharedData(H).aggregate(d.v));
+    this.defineSlot('in', (m, c) => c.jobState.getSharedData(H).aggregate(m));
   }
 }
 
