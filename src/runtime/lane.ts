@@ -77,11 +77,14 @@ export class Lane {
     if (bits === FAN_ENTRY) {
       const fan = chunk[i] as FanOutRest;
       const k = fan.index++;
-      const task = new Task(this.run, fan.targets[k]!.slot, fan.payload, fan.firstSeq + k, SHARED_FIRST_ATTEMPT);
-      if (fan.index < fan.targets.length) return task; // the fan-out stays at the head
+      if (fan.index < fan.targets.length) {
+        // the fan-out stays at the head; this target copies the shared payload when it runs
+        return new Task(this.run, fan.targets[k]!.slot, fan.payload, fan.firstSeq + k, SHARED_FIRST_ATTEMPT);
+      }
+      // the last target: every other target has taken its copy, so this one owns the payload
       chunk[i] = null;
       this.advance(chunk, i);
-      return task;
+      return new Task(this.run, fan.targets[k]!.slot, fan.payload, fan.firstSeq + k, FIRST_ATTEMPT);
     }
     const task = new Task(this.run, chunk[i] as PlanSlot, chunk[i + 1] as Record<string, unknown>, chunk[i + 2] as number, bits);
     chunk[i] = null;
@@ -145,6 +148,8 @@ const ENTRY = 4;
 const FAN_ENTRY = -1;
 /** Task bits of a fan-out target: first attempt, shared payload, not merged. */
 const SHARED_FIRST_ATTEMPT = Task.bitsOf(1, false, true);
+/** Task bits of a first attempt with a payload of its own. */
+const FIRST_ATTEMPT = Task.bitsOf(1, false, false);
 const FIRST_CHUNK_ENTRIES = 2;
 const MAX_CHUNK_ENTRIES = 256;
 
