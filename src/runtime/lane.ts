@@ -151,7 +151,7 @@ const SHARED_FIRST_ATTEMPT = Task.bitsOf(1, false, true);
 /** Task bits of a first attempt with a payload of its own. */
 const FIRST_ATTEMPT = Task.bitsOf(1, false, false);
 const FIRST_CHUNK_ENTRIES = 2;
-const MAX_CHUNK_ENTRIES = 256;
+const MAX_CHUNK_ENTRIES = 1024;
 
 function newChunk(entries: number): unknown[] {
   // one extra element links to the next chunk
