@@ -9,7 +9,7 @@ import { RoutineRegistry } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { FlowPlan, PlanEvent, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
-import { JobRun, runTask } from '../runtime/job-run.js';
+import { JobRun } from '../runtime/job-run.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
 import { assertName, assertNumber, assertPayload, assertSafeKey, describe } from '../utils/guards.js';
@@ -468,7 +468,7 @@ export class Flow {
    * across jobs (that is what a Runtime adds).
    */
   private scheduler(): Scheduler {
-    return (this._scheduler ??= new Scheduler(Infinity, runTask, this._clock));
+    return (this._scheduler ??= new Scheduler(Infinity, this._clock));
   }
 
   private changed(): void {

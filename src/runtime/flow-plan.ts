@@ -21,7 +21,12 @@ export class PlanSlot {
     readonly key: string,
     /** Handler slot, or one of a logic routine's two internal pseudo-slots (name ''). */
     readonly kind: SlotKind = SlotKind.HANDLER,
-  ) {}
+  ) {
+    this.viaPolicy = kind === SlotKind.HANDLER && node.logic !== undefined;
+  }
+
+  /** True for a slot of a logic routine: deliveries wait in the job's slot queue for the policy. */
+  readonly viaPolicy: boolean;
 }
 
 /** @internal where one event delivers to. */

@@ -16,11 +16,6 @@ import type { Scheduler } from './scheduler.js';
 import { FanOutRest, Task, taskIdOf } from './task.js';
 
 
-/** @internal the scheduler callback shared by every job. */
-export function runTask(task: Task): PromiseLike<void> | undefined {
-  return task.run.runTask(task);
-}
-
 interface RetryWait {
   readonly task: Task;
   readonly dueAt: number;
@@ -281,7 +276,7 @@ export class JobRun implements JobRunLink {
       this.state._pendingTasks.push(this.toPending(new Task(this, slot, data, seq, bits), 0));
       return;
     }
-    if (slot.kind === SlotKind.HANDLER && slot.node.logic !== undefined) {
+    if (slot.viaPolicy) {
       this.policies().accept(new Task(this, slot, data, seq, bits)); // a logic routine: the data waits in the job's slot queue
       return;
     }

@@ -8,7 +8,7 @@ import { assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { systemClock, type Clock } from './clock.js';
 import type { FlowPlan, PlanNode } from './flow-plan.js';
 import { FlowRegistry } from './flow-registry.js';
-import { JobRun, runTask } from './job-run.js';
+import { JobRun } from './job-run.js';
 import type { RuntimeExecOptions, RuntimeOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime-options.js';
 import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runtime-checks.js';
 import { Scheduler } from './scheduler.js';
@@ -59,7 +59,7 @@ export class Runtime {
     this.registry = options.registry ?? FlowRegistry.getInstance();
     this.clock = clock;
     this.maxFinished = maxFinished;
-    this.scheduler = new Scheduler(concurrency, runTask, clock);
+    this.scheduler = new Scheduler(concurrency, clock);
   }
 
   /** The shared activation budget. */

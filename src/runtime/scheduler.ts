@@ -6,9 +6,6 @@ import type { Lane } from './lane.js';
 import type { PlanSlot } from './flow-plan.js';
 import type { FanOutRest, Task } from './task.js';
 
-/** @internal runs a task; returns a promise only when the task went asynchronous. */
-export type TaskRunner = (task: Task) => PromiseLike<void> | undefined;
-
 /**
  * @internal The fair task queue and its workers.
  *
@@ -60,7 +57,6 @@ export class Scheduler {
 
   constructor(
     readonly concurrency: number,
-    private readonly runTask: TaskRunner,
     /** Measures activation durations and time slices. */
     readonly clock: Clock = systemClock,
   ) {
@@ -222,7 +218,7 @@ export class Scheduler {
       if (task === null) break;
       this.activeCount++;
       const lane = task.run.lane;
-      const pending = this.runTask(task);
+      const pending = task.run.runTask(task);
       if (pending !== undefined) {
         this.flushTiming();
         this.looping = false;
