@@ -79,13 +79,11 @@ export class Scheduler {
   }
 
   /**
-   * Counts a successful synchronous activation at once and times it with its group (see
+   * Records a successful synchronous activation; it is counted and timed with its group (see
    * the note on grouping above): the routine joins the list of routines with untimed
-   * activations, and the group's closing clock read gives each of them the average.
+   * activations, and the group's closing clock read counts them and gives each the average.
    */
   recordSync(stats: RoutineStats): void {
-    stats.total++;
-    stats.completed++;
     if (stats.untimed++ === 0) {
       stats.nextUntimed = this.untimedHead;
       this.untimedHead = stats;

@@ -32,7 +32,7 @@ export class RoutineStats {
   min = Infinity;
   max = 0;
 
-  /** Successful activations counted but not yet timed (see `Scheduler.recordSync`). */
+  /** Successful activations not yet counted and timed (see `Scheduler.recordSync`). */
   untimed = 0;
   /** Next routine in the scheduler's list of routines with untimed activations. */
   nextUntimed: RoutineStats | null = null;
@@ -46,9 +46,12 @@ export class RoutineStats {
     if (ms > this.max) this.max = ms;
   }
 
-  /** Gives each untimed activation the duration `ms`. */
+  /** Counts the untimed (successful) activations, each with the duration `ms`. */
   timeUntimed(ms: number): void {
-    this.time += ms * this.untimed;
+    const n = this.untimed;
+    this.total += n;
+    this.completed += n;
+    this.time += ms * n;
     this.untimed = 0;
     if (ms < this.min) this.min = ms;
     if (ms > this.max) this.max = ms;
