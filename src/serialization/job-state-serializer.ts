@@ -38,7 +38,7 @@ export function serializeJobState(state: JobState): SerializedJobState {
     flowId: state.flowId,
     status: state._status,
     createdAt: iso(state.createdAt),
-    updatedAt: iso(state._updatedAt),
+    updatedAt: iso(state.updatedAt),
     ...(state._currentRoutineId !== undefined ? { currentRoutineId: state._currentRoutineId } : {}),
     routineStates: state._routineStates,
     historyLimit: state._history.capacity,
@@ -110,9 +110,9 @@ export function deserializeJobState(data: unknown): JobState {
   }
   const dto = toDto(JobStateDto, data, 'JobState document');
   const state = new JobState(dto.flowId, { jobId: dto.jobId, historyLimit: dto.historyLimit });
-  (state as { createdAt: Date }).createdAt = date(dto.createdAt, '$.createdAt');
+  state._createdAtMs = date(dto.createdAt, '$.createdAt').getTime();
   state._status = dto.status as JobStatus;
-  state._updatedAt = date(dto.updatedAt, '$.updatedAt');
+  state._updatedAtMs = date(dto.updatedAt, '$.updatedAt').getTime();
   state._currentRoutineId = dto.currentRoutineId;
   const states: Record<string, RoutineStateRecord> = {};
   for (const [id, rec] of Object.entries(dto.routineStates)) {

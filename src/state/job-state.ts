@@ -61,13 +61,14 @@ export class JobState {
   readonly jobId: string;
   /** Id of the flow this job runs. */
   readonly flowId: string;
-  /** When the job was created. */
-  readonly createdAt: Date;
   /** Execution metrics of this job. */
   tracker: ExecutionTracker = new ExecutionTracker();
 
   /** @internal */ _status: JobStatus = 'pending';
-  /** @internal */ _updatedAt: Date;
+  /** @internal wall-clock ms of creation and of the last change (Date objects are made when read) */
+  _createdAtMs: number;
+  /** @internal */ _updatedAtMs: number;
+  private _createdAtDate: Date | undefined;
   /** @internal */ _currentRoutineId: string | undefined;
   /** @internal */ _routineStates: Record<string, RoutineStateRecord> = {};
   /** @internal */ _history: HistoryBuffer;
@@ -109,8 +110,7 @@ export class JobState {
     }
     this.flowId = flowId;
     this.jobId = options.jobId ?? randomUUID();
-    this.createdAt = new Date();
-    this._updatedAt = this.createdAt;
+    this._createdAtMs = this._updatedAtMs = Date.now();
     this._history = new HistoryBuffer(limit);
   }
 
@@ -118,9 +118,13 @@ export class JobState {
   get status(): JobStatus {
     return this._status;
   }
-  /** Last change of status or state. */
+  /** When the job was created. */
+  get createdAt(): Date {
+    return (this._createdAtDate ??= new Date(this._createdAtMs));
+  }
+  /** Last change of status or state (a new Date on each read). */
   get updatedAt(): Date {
-    return this._updatedAt;
+    return new Date(this._updatedAtMs);
   }
   /** The routine whose activation started last. */
   get currentRoutineId(): string | undefined {
@@ -363,7 +367,7 @@ export class JobState {
 
   /** @internal */
   touch(): void {
-    this._updatedAt = new Date();
+    this._updatedAtMs = Date.now();
   }
 
   /** @internal */
