@@ -64,7 +64,8 @@ export class Flow {
   private readonly _runs = new Set<JobRun>();
   private _revision = 0;
   private _plan: FlowPlan | undefined;
-  private _planKey = '';
+  private _planRevision = -1;
+  private _planRoutineRevisions = -1;
   private _shutdown: Promise<void> | undefined;
   private _scheduler: Scheduler | undefined;
 
@@ -436,9 +437,11 @@ export class Flow {
 
   /** @internal the compiled plan, rebuilt when the flow or a routine definition changed. */
   plan(): FlowPlan {
-    let key = String(this._revision);
-    for (const r of this._routines.values()) key += ':' + r.definitionRevision;
-    if (this._plan !== undefined && key === this._planKey) return this._plan;
+    // Revisions only ever increase, so the flow's revision (routines and connections added or
+    // removed) and the sum of the routines' definition revisions identify the plan's inputs.
+    let routineRevisions = 0;
+    for (const r of this._routines.values()) routineRevisions += r.definitionRevision;
+    if (this._plan !== undefined && this._revision === this._planRevision && routineRevisions === this._planRoutineRevisions) return this._plan;
     const plan = new FlowPlan();
     let index = 0;
     for (const [id, routine] of this._routines) {
@@ -458,7 +461,8 @@ export class Flow {
     }
     plan.seal();
     this._plan = plan;
-    this._planKey = key;
+    this._planRevision = this._revision;
+    this._planRoutineRevisions = routineRevisions;
     return plan;
   }
 
