@@ -16,6 +16,10 @@ import type { Scheduler } from './scheduler.js';
 import { FanOutRest, Task, taskIdOf } from './task.js';
 
 
+const NO_RETRIES: ReadonlySet<RetryWait> = new Set();
+const NO_TASKS: readonly Task[] = [];
+const NO_IN_FLIGHT: ReadonlyMap<Task, Record<string, unknown>> = new Map();
+
 interface RetryWait {
   readonly task: Task;
   readonly dueAt: number;
@@ -51,7 +55,8 @@ export class JobRun implements JobRunLink {
   /** Queued + active + retries waiting. */
   private pending = 0;
   private active = 0;
-  private readonly retries = new Set<RetryWait>();
+  /** Retries waiting for their timer (created on first use, like `inFlight`: most jobs never need them). */
+  private retries: Set<RetryWait> | undefined;
   private readonly records: (RoutineStateRecord | undefined)[] = [];
   private readonly stats: (RoutineStats | undefined)[] = [];
   /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
@@ -67,7 +72,7 @@ export class JobRun implements JobRunLink {
   private current: Task | undefined;
   private currentData: Record<string, unknown> | undefined;
   /** Asynchronous activations awaiting their handler, with their merged input. */
-  private readonly inFlight = new Map<Task, Record<string, unknown>>();
+  private inFlight: Map<Task, Record<string, unknown>> | undefined;
   /** Activation policies of this job's logic routines (created on first use). */
   private engine: PolicyEngine | undefined;
   /** Called each time the job settles (finished, or paused with nothing active); used by the Runtime. */
@@ -194,12 +199,12 @@ export class JobRun implements JobRunLink {
       if (task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(this.toPending(task, 0)); // evaluations are redone on resume
     }
     const now = this.clock.now();
-    for (const r of this.retries) {
+    for (const r of this.retries ?? NO_RETRIES) {
       this.clock.clearTimeout(r.timer);
       this.pending--;
       if (r.task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
     }
-    this.retries.clear();
+    this.retries = undefined;
     this.engine?.onPause();
     state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
     // The job settles (execute/resume resolve) once nothing is active; the pause promise of
@@ -390,16 +395,16 @@ export class JobRun implements JobRunLink {
     this.current = undefined;
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       const input = data;
-      this.inFlight.set(task, input);
+      (this.inFlight ??= new Map()).set(task, input);
       return (result as PromiseLike<unknown>).then(
         () => {
-          this.inFlight.delete(task);
+          this.inFlight!.delete(task);
           this.active--;
           this.statsOf(node).add(true, this.elapsed(started));
           this.succeed(rec);
         },
         (err: unknown) => {
-          this.inFlight.delete(task);
+          this.inFlight!.delete(task);
           this.active--;
           this.fail(task, input, err, started);
         },
@@ -489,13 +494,13 @@ export class JobRun implements JobRunLink {
     this.pending++;
     const wait: RetryWait = { task, dueAt: this.clock.now() + delay, timer: undefined };
     wait.timer = this.clock.setTimeout(() => {
-      this.retries.delete(wait);
+      this.retries?.delete(wait);
       this.pending--;
       if (this.state._status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, task.merged);
       else if (this.state._status === 'paused') this.state._pendingTasks.push(this.toPending(task, 0));
       this.checkDone();
     }, delay);
-    this.retries.add(wait);
+    (this.retries ??= new Set()).add(wait);
   }
 
   private afterActivation(): void {
@@ -525,7 +530,7 @@ export class JobRun implements JobRunLink {
     if (this.active === 0) return true;
     if (this.active > 1 || seq < 0) return false;
     if (this.current !== undefined) return this.current.seq === seq;
-    for (const task of this.inFlight.keys()) return task.seq === seq;
+    for (const task of this.inFlight?.keys() ?? NO_TASKS) return task.seq === seq;
     return false;
   }
 
@@ -540,8 +545,8 @@ export class JobRun implements JobRunLink {
     if (state._status === 'completed' || state._status === 'failed' || state._status === 'cancelled') return;
     state._setStatus(status);
     this.disarmTimeout();
-    for (const r of this.retries) this.clock.clearTimeout(r.timer);
-    this.retries.clear();
+    for (const r of this.retries ?? NO_RETRIES) this.clock.clearTimeout(r.timer);
+    this.retries = undefined;
     this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
     this.pending = this.active;
@@ -605,10 +610,10 @@ export class JobRun implements JobRunLink {
       out.push(this.toPending(new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, true, false)), 0));
     };
     if (this.current !== undefined && this.currentData !== undefined) rerun(this.current, this.currentData);
-    for (const [task, data] of this.inFlight) rerun(task, data);
+    for (const [task, data] of this.inFlight ?? NO_IN_FLIGHT) rerun(task, data);
     for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
     const now = this.clock.now();
-    for (const r of this.retries) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
+    for (const r of this.retries ?? NO_RETRIES) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
     return out;
   }
 
