@@ -481,9 +481,11 @@ export class Flow {
 
   private track(run: JobRun): void {
     this._runs.add(run);
-    void run.settled().then(() => {
-      if (run.state.status !== 'running') this._runs.delete(run);
-    });
+  }
+
+  /** @internal a job of this flow settled (finished, or paused with nothing running): it is no longer tracked for shutdown. */
+  _runSettled(run: JobRun): void {
+    if (run.state.status !== 'running') this._runs.delete(run);
   }
 
   private requireRoutine(id: string, role: string): RoutineBase {

@@ -596,6 +596,7 @@ export class JobRun implements JobRunLink {
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
     for (const w of waiters) w();
+    this.flow._runSettled(this);
     this.onSettled?.();
   }
 

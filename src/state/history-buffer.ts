@@ -1,16 +1,16 @@
 import type { ExecutionRecord } from './job-types.js';
 
 /**
- * @internal Bounded execution history: a ring of parallel arrays, so recording an entry
- * allocates nothing. The arrays grow by `push` until the cap, then the oldest slot is
- * overwritten (and counted as dropped); no division on the hot path.
+ * @internal Bounded execution history: a ring in two growable arrays, so recording an entry
+ * allocates nothing once the arrays have grown. `refs` holds three slots per entry (routine
+ * id, event name, data) and `times` the entry's time; two arrays instead of one per field
+ * keep an idle job's history small. The arrays grow by `push` until the cap, then the oldest
+ * entry is overwritten (and counted as dropped); no division on the hot path.
  */
 export class HistoryBuffer {
-  private routineIds: string[] = [];
-  private eventNames: string[] = [];
-  private datas: unknown[] = [];
+  private refs: unknown[] = [];
   private times: number[] = [];
-  /** Next slot to overwrite once the ring is full (= the oldest entry). */
+  /** Next entry to overwrite once the ring is full (= the oldest entry). */
   private writeIndex = 0;
   /** Entries dropped because the cap was reached. */
   dropped = 0;
@@ -18,11 +18,9 @@ export class HistoryBuffer {
   constructor(readonly capacity: number) {}
 
   record(routineId: string, eventName: string, data: unknown, time: number): void {
-    const n = this.routineIds.length;
+    const n = this.times.length;
     if (n < this.capacity) {
-      this.routineIds.push(routineId);
-      this.eventNames.push(eventName);
-      this.datas.push(data);
+      this.refs.push(routineId, eventName, data);
       this.times.push(time);
       return;
     }
@@ -31,21 +29,23 @@ export class HistoryBuffer {
       return;
     }
     const i = this.writeIndex;
-    this.routineIds[i] = routineId;
-    this.eventNames[i] = eventName;
-    this.datas[i] = data;
+    const r = i * 3;
+    this.refs[r] = routineId;
+    this.refs[r + 1] = eventName;
+    this.refs[r + 2] = data;
     this.times[i] = time;
     this.writeIndex = i + 1 === n ? 0 : i + 1;
     this.dropped++;
   }
 
   toArray(): ExecutionRecord[] {
-    const n = this.routineIds.length;
+    const n = this.times.length;
     const out: ExecutionRecord[] = new Array<ExecutionRecord>(n);
     for (let k = 0; k < n; k++) {
       let i = this.writeIndex + k;
       if (i >= n) i -= n;
-      out[k] = { routineId: this.routineIds[i]!, eventName: this.eventNames[i]!, data: this.datas[i], timestamp: new Date(this.times[i]!) };
+      const r = i * 3;
+      out[k] = { routineId: this.refs[r] as string, eventName: this.refs[r + 1] as string, data: this.refs[r + 2], timestamp: new Date(this.times[i]!) };
     }
     return out;
   }

@@ -80,8 +80,6 @@ export class JobState {
   /** @internal */ _deferredEvents: DeferredEvent[] = [];
   /** @internal */ _error: JobError | undefined;
   /** @internal */ _cancelReason: string | undefined;
-  /** @internal per-job slot buffers of 'append' and custom merges, keyed "routineId\u0000slot" */
-  _slotBuffers = new Map<string, Record<string, unknown>>();
   /** @internal next task sequence number */
   _nextTaskSeq = 1;
   /** @internal milliseconds of running time used against the timeout */
@@ -90,14 +88,6 @@ export class JobState {
   _timeoutMs: number | undefined;
   /** @internal the live run, while this process drives the job */
   _run: JobRunLink | undefined;
-  /** @internal per-job slot queues of logic routines: routineId → slot → payloads waiting, oldest first (plain data) */
-  _slotQueues: Record<string, Record<string, Record<string, unknown>[]>> = {};
-  /** @internal clock wall time (ms) of each logic routine's last activation in this job */
-  _lastActivationAt: Record<string, number> = {};
-  /** @internal per-job activation-policy overrides (serialize with policy.toJSON()) */
-  _activationPolicies = new Map<string, ActivationPolicy>();
-  /** @internal payloads captured by breakpointPolicy: routineId → one slot → payloads record per capture */
-  _debugData: Record<string, Record<string, Record<string, unknown>[]>[]> = {};
   private _outputHandler: OutputHandler | undefined;
 
   constructor(flowId: string, options: JobStateOptions = {}) {
@@ -112,6 +102,54 @@ export class JobState {
     this.jobId = options.jobId ?? randomUUID();
     this._createdAtMs = this._updatedAtMs = Date.now();
     this._history = new HistoryBuffer(limit);
+  }
+
+  // Maps most jobs never use are created on first use: a busy Runtime holds thousands of
+  // jobs at once, so every empty container a job carries is multiplied by that.
+  private _slotBuffersMap: Map<string, Record<string, unknown>> | undefined;
+  private _activationPoliciesMap: Map<string, ActivationPolicy> | undefined;
+
+  private _slotQueuesValue: Record<string, Record<string, Record<string, unknown>[]>> | undefined;
+  /** @internal per-job slot queues of logic routines: routineId → slot → payloads waiting, oldest first (plain data) */
+  get _slotQueues(): Record<string, Record<string, Record<string, unknown>[]>> {
+    return (this._slotQueuesValue ??= {});
+  }
+  set _slotQueues(value: Record<string, Record<string, Record<string, unknown>[]>>) {
+    this._slotQueuesValue = value;
+  }
+
+  private _lastActivationAtValue: Record<string, number> | undefined;
+  /** @internal clock wall time (ms) of each logic routine's last activation in this job */
+  get _lastActivationAt(): Record<string, number> {
+    return (this._lastActivationAtValue ??= {});
+  }
+  set _lastActivationAt(value: Record<string, number>) {
+    this._lastActivationAtValue = value;
+  }
+
+  private _debugDataValue: Record<string, Record<string, Record<string, unknown>[]>[]> | undefined;
+  /** @internal payloads captured by breakpointPolicy: routineId → one slot → payloads record per capture */
+  get _debugData(): Record<string, Record<string, Record<string, unknown>[]>[]> {
+    return (this._debugDataValue ??= {});
+  }
+  set _debugData(value: Record<string, Record<string, Record<string, unknown>[]>[]>) {
+    this._debugDataValue = value;
+  }
+
+  /** @internal per-job slot buffers of 'append' and custom merges, keyed "routineId\u0000slot" */
+  get _slotBuffers(): Map<string, Record<string, unknown>> {
+    return (this._slotBuffersMap ??= new Map());
+  }
+  set _slotBuffers(map: Map<string, Record<string, unknown>>) {
+    this._slotBuffersMap = map;
+  }
+
+  /** @internal per-job activation-policy overrides (serialize with policy.toJSON()) */
+  get _activationPolicies(): Map<string, ActivationPolicy> {
+    return (this._activationPoliciesMap ??= new Map());
+  }
+  set _activationPolicies(map: Map<string, ActivationPolicy>) {
+    this._activationPoliciesMap = map;
   }
 
   /** Current status. */
