@@ -12,7 +12,7 @@ import { currentContext, runHandler } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
 import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane } from './lane.js';
-import type { Scheduler } from './scheduler.js';
+import type { Scheduler, Session } from './scheduler.js';
 import { FanOutRest, Task, taskIdOf } from './task.js';
 
 
@@ -356,13 +356,18 @@ export class JobRun implements JobRunLink {
 
   // ---------------------------------------------------------------- running
 
-  runTask(task: Task): PromiseLike<void> | undefined {
+  /**
+   * Runs one dispatched task. Returns true when the activation went asynchronous: `session`
+   * keeps its worker until the activation settles, and is resumed then (always from a later
+   * microtask, never from inside this call).
+   */
+  runTask(task: Task, session: Session): boolean {
     if (this.state._status !== 'running') {
       this.pending--;
-      return undefined;
+      return false;
     }
     const slot = task.slot;
-    if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task);
+    if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task, session);
     const node = slot.node;
     this.state._currentRoutineId = node.id;
     let rec = this.records[node.index];
@@ -390,30 +395,40 @@ export class JobRun implements JobRunLink {
       this.current = undefined;
       this.active--;
       this.fail(task, data, err, started, merged); // a merge that threw is redone by the retry
-      return undefined;
+      return false;
     }
     this.current = undefined;
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       const input = data;
       (this.inFlight ??= new Map()).set(task, input);
-      return (result as PromiseLike<unknown>).then(
+      // Promise.resolve: a foreign thenable that calls back synchronously is still settled later
+      Promise.resolve(result as PromiseLike<unknown>).then(
         () => {
-          this.inFlight!.delete(task);
-          this.active--;
-          this.statsOf(node).add(true, this.elapsed(started));
-          this.succeed(rec);
+          try {
+            this.inFlight!.delete(task);
+            this.active--;
+            this.statsOf(node).add(true, this.elapsed(started));
+            this.succeed(rec);
+          } finally {
+            session.resume();
+          }
         },
         (err: unknown) => {
-          this.inFlight!.delete(task);
-          this.active--;
-          this.fail(task, input, err, started);
+          try {
+            this.inFlight!.delete(task);
+            this.active--;
+            this.fail(task, input, err, started);
+          } finally {
+            session.resume();
+          }
         },
       );
+      return true;
     }
     this.active--;
     this.scheduler.recordSync(this.statsOf(node));
     this.succeed(rec);
-    return undefined;
+    return false;
   }
 
   private merge(slot: PlanSlot, incoming: Record<string, unknown>): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_QUEUE_LENGTH } from '../routine/definitions.js';
 import { runInContext } from './context-store.js';
 import type { PlanNode, PlanSlot } from './flow-plan.js';
 import type { JobRun } from './job-run.js';
+import type { Session } from './scheduler.js';
 import { Task } from './task.js';
 
 const IMMEDIATE = immediatePolicy();
@@ -76,7 +77,7 @@ export class PolicyEngine {
   }
 
   /** Runs an evaluation task: asks the policy, then runs the logic as one activation or waits. */
-  evaluate(task: Task): PromiseLike<void> | undefined {
+  evaluate(task: Task, session: Session): boolean {
     const run = this.run;
     const state = run.state;
     const node = task.slot.node;
@@ -89,14 +90,14 @@ export class PolicyEngine {
       decision = policy.decide({ queues, slotNames: names, jobState: state, routineId: node.id, now: run.clock.now(), lastActivationAt: own(state._lastActivationAt, node.id) });
     } catch (err) {
       run.failTask(task, err);
-      return undefined;
+      return false;
     }
     if (decision.kind === 'activate') {
       const slotData = this.consume(queues, names, decision.take);
       state._lastActivationAt[node.id] = run.clock.now();
       if (this.hasData(queues, names)) this.schedule(node);
       const input: LogicInput = { slotData, message: decision.message };
-      return run.runTask(new Task(run, node.logicSlot!, input as unknown as Record<string, unknown>, task.seq, FIRST_ATTEMPT_MERGED));
+      return run.runTask(new Task(run, node.logicSlot!, input as unknown as Record<string, unknown>, task.seq, FIRST_ATTEMPT_MERGED), session);
     }
     if (decision.kind === 'capture') {
       const captured = this.consume(queues, names, 'all');
@@ -105,7 +106,7 @@ export class PolicyEngine {
       this.arm(node, decision.recheckAfter);
     }
     run.finishTask();
-    return undefined;
+    return false;
   }
 
   /** Pause: interval timers stop (queued evaluations are dropped by the run; resume re-evaluates). */

@@ -60,7 +60,7 @@ export class Scheduler {
     /** Measures activation durations and time slices. */
     readonly clock: Clock = systemClock,
   ) {
-    this.subscription = this.requests.pipe(mergeMap(() => new Observable<never>((sub) => this.drain(sub)), concurrency)).subscribe();
+    this.subscription = this.requests.pipe(mergeMap(() => new Observable<never>((sub) => this.drain(new Session(this, sub))), concurrency)).subscribe();
   }
 
   /** Tasks waiting in lanes. */
@@ -135,10 +135,7 @@ export class Scheduler {
   /** An activation of `lane`'s job ended: the lane may run again. */
   private release(lane: Lane): void {
     lane.active--;
-    if (!lane.inRing && lane.size > 0 && lane.active < lane.cap) {
-      this.link(lane);
-      if (!this.looping) this.kick();
-    }
+    if (!lane.inRing && lane.size > 0 && lane.active < lane.cap) this.link(lane);
   }
 
   /** Removes and returns every queued task of one lane, in order. */
@@ -206,7 +203,7 @@ export class Scheduler {
     return task;
   }
 
-  private drain(sub: Subscriber<never>): void {
+  private drain(session: Session): void {
     this.looping = true;
     beginDispatch();
     const sliceStart = (this.tick = this.clock.monotonic());
@@ -216,14 +213,14 @@ export class Scheduler {
       if (task === null) break;
       this.activeCount++;
       const lane = task.run.lane;
-      const pending = task.run.runTask(task);
-      if (pending !== undefined) {
+      if (task.run.runTask(task, session)) {
+        // asynchronous: this session keeps its worker slot until the activation settles
+        // (the run calls session.resume()); other sessions take the rest
         this.flushTiming();
         this.looping = false;
         endDispatch();
         if (this.ringHead !== null) this.kick();
-        const resume = this.resumeAfter(sub, lane);
-        pending.then(resume, resume);
+        session.lane = lane;
         return;
       }
       this.activeCount--;
@@ -240,7 +237,7 @@ export class Scheduler {
           this.yielded++;
           setImmediate(() => {
             this.yielded--;
-            this.drain(sub);
+            this.drain(session);
           });
           return;
         }
@@ -250,15 +247,37 @@ export class Scheduler {
     this.looping = false;
     endDispatch();
     this.workers--;
-    sub.complete();
+    session.sub.complete();
   }
 
-  private resumeAfter(sub: Subscriber<never>, lane: Lane): () => void {
-    return () => {
-      this.activeCount--;
-      this.release(lane);
-      this.drain(sub);
-    };
+  /** @internal an asynchronous activation of `session` settled: its lane may run again and the session goes on. */
+  resume(session: Session): void {
+    this.activeCount--;
+    const lane = session.lane!;
+    session.lane = null;
+    lane.active--;
+    if (!lane.inRing && lane.size > 0 && lane.active < lane.cap) this.link(lane);
+    // this session drains at once, so no kick is needed for the work it can take; other
+    // runnable lanes get more sessions from the kick at the end of its stretch
+    this.drain(session);
+  }
+}
+
+/**
+ * @internal One worker: it drains tasks one at a time, and an asynchronous activation keeps it
+ * (its worker slot) until the activation settles and the job's run calls `resume()`.
+ */
+export class Session {
+  /** The lane of the asynchronous activation this session waits for. */
+  lane: Lane | null = null;
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly sub: Subscriber<never>,
+  ) {}
+
+  /** The asynchronous activation this session waited for has settled. */
+  resume(): void {
+    this.scheduler.resume(this);
   }
 }
 

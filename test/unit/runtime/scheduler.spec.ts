@@ -250,6 +250,40 @@ describe('completion', () => {
     expect((await p).status).toBe('completed');
   });
 
+  it('should treat a thenable that settles synchronously inside then() like a promise (fulfilled and rejected), keeping counts and order', async () => {
+    const log: string[] = [];
+    const syncThenable = (ok: boolean) => ({
+      then(resolve: (v: unknown) => void, reject: (e: unknown) => void) {
+        if (ok) resolve(1);
+        else reject(new Error('thenable failed'));
+      },
+    });
+    const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: 2 });
+    const routine = new FnRoutine(
+      {
+        trigger() {
+          for (let i = 0; i < 6; i++) this.emit('out', { i });
+          log.push('after emits');
+        },
+        in(d) {
+          log.push(`in ${String(d['i'])}`);
+          return syncThenable(d['i'] !== 3);
+        },
+      },
+      ['out'],
+    );
+    routine.setAsOptional('continue');
+    flow.addRoutine(routine, 'r');
+    flow.connect('r', 'out', 'r', 'in');
+    const job = await flow.execute('r');
+    expect(job.status).toBe('completed');
+    expect(log).toEqual(['after emits', 'in 0', 'in 1', 'in 2', 'in 3', 'in 4', 'in 5']);
+    const perf = job.tracker.getRoutinePerformance('r')!;
+    expect(perf.totalExecutions).toBe(7); // the entry and six deliveries
+    expect(perf.failed).toBe(1);
+    expect(job.getRoutineState('r')?.status).toBe('error_continued');
+  });
+
   it('should complete a job whose entry handler emits to nothing', async () => {
     const flow = new Flow();
     flow.addRoutine(new FnRoutine({ trigger() { this.emit('out', {}); } }, ['out']), 'r');
