@@ -14,9 +14,20 @@ export function currentContext(): ExecutionContext | undefined {
   return current ?? storage.getStore();
 }
 
+/** @internal the activation whose synchronous part is running now (not one awaiting), if any. */
+export function syncContext(): ExecutionContext | undefined {
+  return current;
+}
+
 /** @internal runs `fn(a, b)` with `ctx` as the ambient context (also across awaits). */
 export function runInContext<A, B, R>(ctx: ExecutionContext, fn: (a: A, b: B) => R, a: A, b: B): R {
-  return storage.run(ctx, fn, a, b);
+  const previous = current;
+  current = ctx;
+  try {
+    return storage.run(ctx, fn, a, b);
+  } finally {
+    current = previous;
+  }
 }
 
 // Entering a context is `storage.enterWith(ctx)`: on Node 20 that looks up the current async

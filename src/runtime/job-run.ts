@@ -8,7 +8,7 @@ import type { RoutineStats } from '../state/execution-tracker.js';
 import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
 import { describe, isPlainObject, toError } from '../utils/guards.js';
 import type { Clock } from './clock.js';
-import { currentContext, runHandler } from './context-store.js';
+import { currentContext, runHandler, syncContext } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
 import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane } from './lane.js';
@@ -68,9 +68,6 @@ export class JobRun implements JobRunLink {
   private settleWaiters: (() => void)[] = [];
   /** Waiters for the activations to drain; `exclude` is the seq of a caller that waits from inside its own activation. */
   private idleWaiters: { exclude: number; resolve: () => void }[] = [];
-  /** The synchronous activation running now, with its merged input (for snapshots). */
-  private current: Task | undefined;
-  private currentData: Record<string, unknown> | undefined;
   /** Asynchronous activations awaiting their handler, with their merged input. */
   private inFlight: Map<Task, Record<string, unknown>> | undefined;
   /** Activation policies of this job's logic routines (created on first use). */
@@ -387,17 +384,14 @@ export class JobRun implements JobRunLink {
         data = this.merge(slot, data);
         merged = true;
       }
-      this.current = task;
-      this.currentData = data;
+      task.data = data; // the input, for a snapshot taken while the handler runs
       if (slot.kind === SlotKind.LOGIC) result = runLogic(task, data);
       else if (slot.handler !== undefined) result = runHandler(task, slot.handler, node.routine, data);
     } catch (err) {
-      this.current = undefined;
       this.active--;
       this.fail(task, data, err, started, merged); // a merge that threw is redone by the retry
       return false;
     }
-    this.current = undefined;
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       const input = data;
       (this.inFlight ??= new Map()).set(task, input);
@@ -540,11 +534,18 @@ export class JobRun implements JobRunLink {
     return ctx instanceof Task && ctx.run === this ? ctx.seq : -1;
   }
 
+  /** This job's activation whose synchronous part is running now, if any. */
+  private syncTask(): Task | undefined {
+    const ctx = syncContext();
+    return ctx instanceof Task && ctx.run === this ? ctx : undefined;
+  }
+
   /** True when no activation runs other than the one with sequence number `seq`. */
   private idleExcept(seq: number): boolean {
     if (this.active === 0) return true;
     if (this.active > 1 || seq < 0) return false;
-    if (this.current !== undefined) return this.current.seq === seq;
+    const running = this.syncTask();
+    if (running !== undefined) return running.seq === seq;
     for (const task of this.inFlight?.keys() ?? NO_TASKS) return task.seq === seq;
     return false;
   }
@@ -625,7 +626,8 @@ export class JobRun implements JobRunLink {
     const rerun = (task: Task, data: Record<string, unknown>): void => {
       out.push(this.toPending(new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, true, false)), 0));
     };
-    if (this.current !== undefined && this.currentData !== undefined) rerun(this.current, this.currentData);
+    const running = this.syncTask();
+    if (running !== undefined) rerun(running, running.data);
     for (const [task, data] of this.inFlight ?? NO_IN_FLIGHT) rerun(task, data);
     for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
     const now = this.clock.now();

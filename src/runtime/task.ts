@@ -39,7 +39,8 @@ export class Task implements ActiveContext {
   constructor(
     readonly run: JobRun,
     readonly slot: PlanSlot,
-    readonly data: Record<string, unknown>,
+    /** The payload; once the task runs, the handler's input (its own copy, merged if the slot merges). */
+    public data: Record<string, unknown>,
     readonly seq: number,
     /** See `Task.bitsOf`. */
     readonly bits: number,
