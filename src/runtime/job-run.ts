@@ -13,18 +13,14 @@ import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-pl
 import { PolicyEngine, runLogic } from './policy-engine.js';
 import { Lane } from './lane.js';
 import type { Scheduler, Session } from './scheduler.js';
-import { FanOutRest, Task, taskIdOf } from './task.js';
+import { FanOutRest, Task } from './task.js';
+import { JobTimeout } from './job-timeout.js';
+import { applyMapping, toPending } from './pending-work.js';
+import { RetryWaits } from './retry-waits.js';
 
 
-const NO_RETRIES: ReadonlySet<RetryWait> = new Set();
 const NO_TASKS: readonly Task[] = [];
 const NO_IN_FLIGHT: ReadonlyMap<Task, Record<string, unknown>> = new Map();
-
-interface RetryWait {
-  readonly task: Task;
-  readonly dueAt: number;
-  timer: unknown;
-}
 
 /** @internal how a JobRun is created. */
 export interface JobRunOptions {
@@ -55,16 +51,14 @@ export class JobRun implements JobRunLink {
   /** Queued + active + retries waiting. */
   private pending = 0;
   private active = 0;
-  /** Retries waiting for their timer (created on first use, like `inFlight`: most jobs never need them). */
-  private retries: Set<RetryWait> | undefined;
+  private readonly retries: RetryWaits;
   private readonly records: (RoutineStateRecord | undefined)[] = [];
   private readonly stats: (RoutineStats | undefined)[] = [];
   /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
   private readonly wallOffset: number;
   private controller: AbortController | undefined;
   private abortReason: Error | undefined;
-  private timeoutTimer: unknown;
-  private segmentStart = 0;
+  private readonly timeout: JobTimeout;
   private settleWaiters: (() => void)[] = [];
   /** Waiters for the activations to drain; `exclude` is the seq of a caller that waits from inside its own activation. */
   private idleWaiters: { exclude: number; resolve: () => void }[] = [];
@@ -87,6 +81,8 @@ export class JobRun implements JobRunLink {
     if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
     this.state._run = this;
     this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
+    this.retries = new RetryWaits(this.clock);
+    this.timeout = new JobTimeout(this.state, this.clock, () => this.onTimeout());
   }
 
   /** Wall-clock time for history entries: the running activation's start inside a dispatch loop, else a clock read. */
@@ -143,14 +139,14 @@ export class JobRun implements JobRunLink {
     state._setStatus('running');
     state._currentRoutineId = entry.id;
     state._history.record(entry.id, 'start', params, this.clock.now());
-    this.armTimeout();
+    this.timeout.arm();
     this.deliver(entry.slots.get('trigger')!, { ...params }, state._nextTaskSeq++, 1, false);
   }
 
   /** Starts a job with no entry activation: its data arrives through `post`. Completes when idle like any job. */
   open(): void {
     this.state._setStatus('running');
-    this.armTimeout();
+    this.timeout.arm();
     queueMicrotask(() => this.checkDone());
   }
 
@@ -167,7 +163,7 @@ export class JobRun implements JobRunLink {
   resume(): void {
     const state = this.state;
     state._setStatus('running');
-    this.armTimeout();
+    this.timeout.arm();
     const deferred = state._deferredEvents;
     const pendingTasks = state._pendingTasks;
     state._deferredEvents = [];
@@ -190,18 +186,16 @@ export class JobRun implements JobRunLink {
   pause(reason: string, checkpoint: unknown): Promise<void> {
     const state = this.state;
     state._setStatus('paused');
-    this.disarmTimeout();
+    this.timeout.disarm();
     for (const task of this.scheduler.takeLane(this.lane)) {
       this.pending--;
-      if (task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(this.toPending(task, 0)); // evaluations are redone on resume
+      if (task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(toPending(task, 0)); // evaluations are redone on resume
+    }
+    for (const r of this.retries.clear()) {
+      this.pending--;
+      if (r.task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(toPending(r.task, r.remaining));
     }
     const now = this.clock.now();
-    for (const r of this.retries ?? NO_RETRIES) {
-      this.clock.clearTimeout(r.timer);
-      this.pending--;
-      if (r.task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
-    }
-    this.retries = undefined;
     this.engine?.onPause();
     state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
     // The job settles (execute/resume resolve) once nothing is active; the pause promise of
@@ -275,7 +269,7 @@ export class JobRun implements JobRunLink {
   private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
     const bits = Task.bitsOf(attempt, merged, false);
     if (this.state._status === 'paused') {
-      this.state._pendingTasks.push(this.toPending(new Task(this, slot, data, seq, bits), 0));
+      this.state._pendingTasks.push(toPending(new Task(this, slot, data, seq, bits), 0));
       return;
     }
     if (slot.viaPolicy) {
@@ -468,7 +462,7 @@ export class JobRun implements JobRunLink {
         rec.retryCount = (rec.retryCount ?? 0) + 1;
         const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
         this.pending--;
-        if (state._status === 'paused') state._pendingTasks.push(this.toPending(retry, handler.delayFor(task.attempt)));
+        if (state._status === 'paused') state._pendingTasks.push(toPending(retry, handler.delayFor(task.attempt)));
         else this.waitRetry(retry, handler.delayFor(task.attempt));
         this.afterActivation();
         return;
@@ -501,15 +495,12 @@ export class JobRun implements JobRunLink {
 
   private waitRetry(task: Task, delay: number): void {
     this.pending++;
-    const wait: RetryWait = { task, dueAt: this.clock.now() + delay, timer: undefined };
-    wait.timer = this.clock.setTimeout(() => {
-      this.retries?.delete(wait);
+    this.retries.add(task, delay, () => {
       this.pending--;
       if (this.state._status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, task.merged);
-      else if (this.state._status === 'paused') this.state._pendingTasks.push(this.toPending(task, 0));
+      else if (this.state._status === 'paused') this.state._pendingTasks.push(toPending(task, 0));
       this.checkDone();
-    }, delay);
-    (this.retries ??= new Set()).add(wait);
+    });
   }
 
   private afterActivation(): void {
@@ -560,9 +551,8 @@ export class JobRun implements JobRunLink {
     const state = this.state;
     if (state._status === 'completed' || state._status === 'failed' || state._status === 'cancelled') return;
     state._setStatus(status);
-    this.disarmTimeout();
-    for (const r of this.retries ?? NO_RETRIES) this.clock.clearTimeout(r.timer);
-    this.retries = undefined;
+    this.timeout.disarm();
+    this.retries.clear();
     this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
     this.pending = this.active;
@@ -576,23 +566,7 @@ export class JobRun implements JobRunLink {
     this.notifySettled();
   }
 
-  private armTimeout(): void {
-    const budget = (this.state._timeoutMs ?? Infinity) - this.state._elapsedMs;
-    this.segmentStart = this.clock.monotonic();
-    if (!Number.isFinite(budget)) return;
-    this.timeoutTimer = this.clock.setTimeout(() => this.onTimeout(), Math.max(0, budget));
-  }
-
-  private disarmTimeout(): void {
-    if (this.timeoutTimer !== undefined) {
-      this.clock.clearTimeout(this.timeoutTimer);
-      this.timeoutTimer = undefined;
-    }
-    this.state._elapsedMs += this.clock.monotonic() - this.segmentStart;
-  }
-
   private onTimeout(): void {
-    this.timeoutTimer = undefined;
     if (this.state._status !== 'running') return;
     const ms = this.state._timeoutMs ?? 0;
     const error = new ExecutionError(ErrorCode.EXECUTION_TIMEOUT, `Job ${this.state.jobId} exceeded its timeout of ${ms} ms; raise executionTimeout / timeout or make the routines faster.`, {
@@ -624,28 +598,16 @@ export class JobRun implements JobRunLink {
   snapshotPending(): PendingTask[] {
     const out: PendingTask[] = [...this.state._pendingTasks];
     const rerun = (task: Task, data: Record<string, unknown>): void => {
-      out.push(this.toPending(new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, true, false)), 0));
+      out.push(toPending(new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, true, false)), 0));
     };
     const running = this.syncTask();
     if (running !== undefined) rerun(running, running.data);
     for (const [task, data] of this.inFlight ?? NO_IN_FLIGHT) rerun(task, data);
-    for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(t, 0));
-    const now = this.clock.now();
-    for (const r of this.retries ?? NO_RETRIES) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(this.toPending(r.task, Math.max(0, r.dueAt - now)));
+    for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(toPending(t, 0));
+    for (const r of this.retries.list()) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(toPending(r.task, r.remaining));
     return out;
   }
 
-  private toPending(task: Task, delayMs: number): PendingTask {
-    return {
-      taskId: taskIdOf(task.seq),
-      routineId: task.slot.node.id,
-      slotName: task.slot.name,
-      data: task.ownData(),
-      attempt: task.attempt,
-      merged: task.merged,
-      delayMs,
-    };
-  }
 }
 
 function errorCode(error: Error): string {
@@ -653,14 +615,3 @@ function errorCode(error: Error): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : ErrorCode.ROUTINE_FAILED;
 }
-
-/** @internal `{ from: to }` mapping: copies each present `from` to `to`, keeps everything else. */
-export function applyMapping(data: Record<string, unknown>, mapping: ReadonlyArray<readonly [string, string]>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...data };
-  for (let i = 0; i < mapping.length; i++) {
-    const [from, to] = mapping[i]!;
-    if (Object.prototype.hasOwnProperty.call(data, from)) out[to] = data[from];
-  }
-  return out;
-}
-

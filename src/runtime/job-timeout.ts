@@ -1,0 +1,38 @@
+import type { JobState } from '../state/job-state.js';
+import type { Clock } from './clock.js';
+
+/**
+ * @internal A job's running-time budget (`timeout`): armed while the job runs, disarmed when
+ * it pauses or ends. Only running time counts; the time used so far is kept in the JobState,
+ * so the budget carries over a pause, a save and a resume in another process.
+ */
+export class JobTimeout {
+  private timer: unknown;
+  private segmentStart = 0;
+
+  constructor(
+    private readonly state: JobState,
+    private readonly clock: Clock,
+    private readonly expired: () => void,
+  ) {}
+
+  /** Starts a running segment; `expired` is called when the rest of the budget is used up. */
+  arm(): void {
+    const budget = (this.state._timeoutMs ?? Infinity) - this.state._elapsedMs;
+    this.segmentStart = this.clock.monotonic();
+    if (!Number.isFinite(budget)) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.expired();
+    }, Math.max(0, budget));
+  }
+
+  /** Ends the running segment: its time counts against the budget. */
+  disarm(): void {
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.state._elapsedMs += this.clock.monotonic() - this.segmentStart;
+  }
+}
