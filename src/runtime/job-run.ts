@@ -20,7 +20,6 @@ import { RetryWaits } from './retry-waits.js';
 
 
 const NO_TASKS: readonly Task[] = [];
-const NO_IN_FLIGHT: ReadonlyMap<Task, Record<string, unknown>> = new Map();
 
 /** @internal how a JobRun is created. */
 export interface JobRunOptions {
@@ -62,8 +61,8 @@ export class JobRun implements JobRunLink {
   private settleWaiters: (() => void)[] = [];
   /** Waiters for the activations to drain; `exclude` is the seq of a caller that waits from inside its own activation. */
   private idleWaiters: { exclude: number; resolve: () => void }[] = [];
-  /** Asynchronous activations awaiting their handler, with their merged input. */
-  private inFlight: Map<Task, Record<string, unknown>> | undefined;
+  /** Asynchronous activations awaiting their handler (a running task's `data` is its merged input). */
+  private inFlight: Set<Task> | undefined;
   /** Activation policies of this job's logic routines (created on first use). */
   private engine: PolicyEngine | undefined;
   /** Called each time the job settles (finished, or paused with nothing active); used by the Runtime. */
@@ -388,7 +387,7 @@ export class JobRun implements JobRunLink {
     }
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       const input = data;
-      (this.inFlight ??= new Map()).set(task, input);
+      (this.inFlight ??= new Set()).add(task);
       // Promise.resolve: a foreign thenable that calls back synchronously is still settled later
       Promise.resolve(result as PromiseLike<unknown>).then(
         () => {
@@ -537,7 +536,7 @@ export class JobRun implements JobRunLink {
     if (this.active > 1 || seq < 0) return false;
     const running = this.syncTask();
     if (running !== undefined) return running.seq === seq;
-    for (const task of this.inFlight?.keys() ?? NO_TASKS) return task.seq === seq;
+    for (const task of this.inFlight ?? NO_TASKS) return task.seq === seq;
     return false;
   }
 
@@ -602,7 +601,7 @@ export class JobRun implements JobRunLink {
     };
     const running = this.syncTask();
     if (running !== undefined) rerun(running, running.data);
-    for (const [task, data] of this.inFlight ?? NO_IN_FLIGHT) rerun(task, data);
+    for (const task of this.inFlight ?? NO_TASKS) rerun(task, task.data);
     for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(toPending(t, 0));
     for (const r of this.retries.list()) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(toPending(r.task, r.remaining));
     return out;

@@ -50,7 +50,7 @@ export class Scheduler {
   // clock read per activation would cost more than the activation itself, so up to 16
   // consecutive ones are timed as a group and share its average; as soon as a group's
   // average is 2 µs or more, every activation is timed on its own again.
-  /** Routines with activations counted but not yet timed, linked through `nextUntimed`. */
+  /** Routines with activations not yet counted and timed, linked through `nextUntimed`. */
   private untimedHead: RoutineStats | null = null;
   private grouped = 0;
   private groupLimit = 1;
@@ -255,8 +255,7 @@ export class Scheduler {
     this.activeCount--;
     const lane = session.lane!;
     session.lane = null;
-    lane.active--;
-    if (!lane.inRing && lane.size > 0 && lane.active < lane.cap) this.link(lane);
+    this.release(lane);
     // this session drains at once, so no kick is needed for the work it can take; other
     // runnable lanes get more sessions from the kick at the end of its stretch
     this.drain(session);
