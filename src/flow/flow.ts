@@ -10,6 +10,7 @@ import { RoutineBase } from '../routine/routine-base.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { FlowPlan, PlanEvent, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
 import { JobRun } from '../runtime/job-run.js';
+import { assertTimeout, checkRestorable } from '../runtime/runtime-checks.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
 import { assertName, assertNumber, assertPayload, assertSafeKey, describe } from '../utils/guards.js';
@@ -27,11 +28,6 @@ import { validateFlow } from './flow-validator.js';
 import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
-
-function assertTimeout(value: unknown, what: string): asserts value is number {
-  if (value === Infinity) return;
-  assertNumber(value, what, { min: 0, minExclusive: true, max: MAX_TIMEOUT });
-}
 
 function assertStrategy(value: unknown): asserts value is ExecutionStrategy {
   if (value !== 'sequential' && value !== 'concurrent') {
@@ -350,7 +346,7 @@ export class Flow {
       const existing = jobState._run;
       if (jobState.status === 'running' && existing instanceof JobRun && existing.flow === this) return existing.settled().then(() => jobState);
       const plan = this.plan();
-      this.checkRestorable(jobState, plan);
+      checkRestorable(jobState, plan, this._flowId);
       let run: JobRun;
       if (existing instanceof JobRun && existing.flow === this && existing.plan === plan) {
         run = existing;
@@ -512,30 +508,6 @@ export class Flow {
   private checkNotFinished(jobState: JobState, what: string): void {
     if (jobState.isFinished) {
       throw new ExecutionError(ErrorCode.JOB_FINISHED, `Cannot ${what} job ${jobState.jobId}: it is already ${jobState.status}.`, { details: { jobId: jobState.jobId, status: jobState.status } });
-    }
-  }
-
-  private checkRestorable(jobState: JobState, plan: FlowPlan): void {
-    for (const p of jobState._pendingTasks) {
-      const node = plan.nodes.get(p.routineId);
-      if (node === undefined) {
-        throw new DefinitionError(ErrorCode.UNKNOWN_ROUTINE, `Job ${jobState.jobId} has pending work for routine "${p.routineId}", which flow ${this._flowId} does not have; resume it with the flow it ran on.`, {
-          details: { routineId: p.routineId, taskId: p.taskId },
-        });
-      }
-      if (!node.slots.has(p.slotName) && !(p.slotName === '' && node.logic !== undefined)) { // '': a logic activation
-        throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `Job ${jobState.jobId} has pending work for slot "${p.routineId}.${p.slotName}", which does not exist in this flow.`, {
-          details: { routineId: p.routineId, slot: p.slotName, taskId: p.taskId },
-        });
-      }
-    }
-    for (const d of jobState._deferredEvents) {
-      const node = plan.nodes.get(d.routineId);
-      if (node === undefined || !node.events.has(d.eventName)) {
-        throw new DefinitionError(node === undefined ? ErrorCode.UNKNOWN_ROUTINE : ErrorCode.UNKNOWN_EVENT, `Job ${jobState.jobId} has a deferred event ${d.routineId}.${d.eventName} that this flow cannot emit.`, {
-          details: { routineId: d.routineId, event: d.eventName },
-        });
-      }
     }
   }
 }

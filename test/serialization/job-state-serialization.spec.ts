@@ -168,6 +168,15 @@ describe('JobState serialization', () => {
     expect(await codeOfAsync(foreign.resume(JobState.deserialize(job.serialize())))).toBe('FLOW_MISMATCH');
   });
 
+  it('a policy override for a routine that is not a logic routine of the flow is refused on resume (flow and Runtime check alike)', async () => {
+    const { flow, job } = await pausedJob();
+    const doc = JSON.parse(JSON.stringify(job.serialize())) as { activationPolicies: Record<string, unknown> };
+    doc.activationPolicies = { fan: { type: 'immediate', config: {} } };
+    expect(await codeOfAsync(flow.resume(JobState.deserialize(doc)))).toBe('INVALID_DEFINITION');
+    doc.activationPolicies = { ghost: { type: 'immediate', config: {} } };
+    expect(await codeOfAsync(flow.resume(JobState.deserialize(doc)))).toBe('UNKNOWN_ROUTINE');
+  });
+
   describe('save / load', () => {
     it('writes and reads back a job, creating directories', async () => {
       const { job } = await pausedJob();
