@@ -30,6 +30,12 @@ export class Scheduler {
   private kickScheduled = false;
   /** Sessions waiting out a yielded time slice. */
   private yielded = 0;
+  /**
+   * Sessions that ran out of work. They keep their place (and worker slot) in `mergeMap` and
+   * are woken by the next kick, so a burst of work does not create and tear down an RxJS inner
+   * subscription per worker every time the queue runs dry.
+   */
+  private readonly parked: Session[] = [];
   private closed = false;
   private readonly requests = new Subject<void>();
   private readonly subscription: Subscription;
@@ -149,6 +155,8 @@ export class Scheduler {
   /** Stops accepting work; running activations finish on their own. */
   close(): void {
     this.closed = true;
+    for (const session of this.parked) session.sub.complete();
+    this.parked.length = 0;
     this.subscription.unsubscribe();
   }
 
@@ -175,7 +183,13 @@ export class Scheduler {
     this.kickScheduled = false;
     // While a session has yielded its time slice, no new one starts: the yielded session
     // takes the runnable work when it resumes, after the event loop had its turn.
-    while (!this.closed && this.yielded === 0 && this.workers < this.concurrency && this.ringHead !== null) {
+    while (!this.closed && this.yielded === 0 && this.ringHead !== null) {
+      const idle = this.parked.pop();
+      if (idle !== undefined) {
+        this.drain(idle);
+        continue;
+      }
+      if (this.workers >= this.concurrency) break;
       this.workers++;
       this.requests.next();
     }
@@ -246,6 +260,10 @@ export class Scheduler {
     this.flushTiming();
     this.looping = false;
     endDispatch();
+    if (!this.closed && this.parked.length < MAX_PARKED) {
+      this.parked.push(session);
+      return;
+    }
     this.workers--;
     session.sub.complete();
   }
@@ -280,6 +298,8 @@ export class Session {
   }
 }
 
+/** Most idle sessions a scheduler keeps for the next burst of work. */
+const MAX_PARKED = 128;
 /** Largest timing group of tiny synchronous activations. */
 const MAX_GROUP = 16;
 /** Activations faster than this (ms) are timed in groups. */
