@@ -391,13 +391,14 @@ export class JobRun implements JobRunLink {
       // Promise.resolve: a foreign thenable that calls back synchronously is still settled later
       Promise.resolve(result as PromiseLike<unknown>).then(
         () => {
+          const now = this.scheduler.clock.monotonic();
           try {
             this.inFlight!.delete(task);
             this.active--;
-            this.statsOf(node).add(true, this.elapsed(started));
+            this.statsOf(node).add(true, now - started);
             this.succeed(rec);
           } finally {
-            session.resume();
+            session.resume(now);
           }
         },
         (err: unknown) => {

@@ -217,10 +217,11 @@ export class Scheduler {
     return task;
   }
 
-  private drain(session: Session): void {
+  /** Runs tasks until none is runnable or one goes asynchronous; `now` is the current monotonic time when the caller has just read it. */
+  private drain(session: Session, now: number = this.clock.monotonic()): void {
     this.looping = true;
     beginDispatch();
-    const sliceStart = (this.tick = this.clock.monotonic());
+    const sliceStart = (this.tick = now);
     let sinceCheck = 0;
     for (;;) {
       const task = this.closed ? null : this.dequeue();
@@ -269,14 +270,14 @@ export class Scheduler {
   }
 
   /** @internal an asynchronous activation of `session` settled: its lane may run again and the session goes on. */
-  resume(session: Session): void {
+  resume(session: Session, now?: number): void {
     this.activeCount--;
     const lane = session.lane!;
     session.lane = null;
     this.release(lane);
     // this session drains at once, so no kick is needed for the work it can take; other
     // runnable lanes get more sessions from the kick at the end of its stretch
-    this.drain(session);
+    this.drain(session, now);
   }
 }
 
@@ -292,9 +293,9 @@ export class Session {
     readonly sub: Subscriber<never>,
   ) {}
 
-  /** The asynchronous activation this session waited for has settled. */
-  resume(): void {
-    this.scheduler.resume(this);
+  /** The asynchronous activation this session waited for has settled (`now`: the monotonic time, if the caller just read it). */
+  resume(now?: number): void {
+    this.scheduler.resume(this, now);
   }
 }
 
