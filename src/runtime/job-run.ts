@@ -249,7 +249,8 @@ export class JobRun implements JobRunLink {
     state.tracker.events++;
     // Every target gets a new top-level object, taken now, so the emitter changing its
     // object after emit() cannot reach any delivery. A fan-out shares one such copy among
-    // its queued deliveries, and each is copied again when it is dispatched.
+    // its queued deliveries; each target but the last copies it again when it is dispatched,
+    // and the last one takes it (see Lane.shift).
     const payload = data as Record<string, unknown>;
     const targets = event.targets;
     if (status === 'running' && event.fanOut) {
