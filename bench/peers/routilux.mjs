@@ -1,9 +1,11 @@
 // routilux adapter for the shared peer harness (../shared/bench). Uses the public,
-// programmatic API of the BUILT package (run `npm run build` first). Every runner resolves
-// when routilux itself says the job is complete (flow.execute / runtime job settles).
+// programmatic API of the BUILT package (run `npm run build` first); the workloads are in
+// routilux-workloads.mjs. Every runner resolves when routilux itself says the job is
+// complete (flow.execute / runtime job settles).
 import { createRequire } from 'node:module';
 import { execSync } from 'node:child_process';
-import { Flow, JobState, RoutineBase } from '../../dist/index.js';
+import * as routilux from '../../dist/index.js';
+import { routiluxWorkloads } from './routilux-workloads.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = require('../../package.json');
@@ -20,152 +22,4 @@ export const meta = {
   notes: 'programmatic routines; one Flow per workload, one job per execution; history, job state, error policy and concurrency limit on',
 };
 
-/** The harness context travels in the job's shared data, read once per activation. */
-const H = 'h';
-
-// The harness's messages are plain objects ({ id, value }), so they travel as the event
-// payloads themselves: each slot receives its own shallow copy of the emitted object.
-class Head extends RoutineBase {
-  constructor(n) {
-    super();
-    this.defineEvent('out', ['id', 'value']);
-    this.defineSlot('trigger', (_d, c) => {
-      const h = c.jobState.getSharedData(H);
-      for (let i = 0; i < n; i++) this.emit('out', h.message(i));
-    });
-  }
-}
-
-class Stage extends RoutineBase {
-  constructor() {
-    super();
-    this.defineEvent('out', ['id', 'value']);
-    this.defineSlot('in', (m, c) => this.emit('out', c.jobState.getSharedData(H).inc(m)));
-  }
-}
-
-class Sink extends RoutineBase {
-  constructor() {
-    super();
-    this.defineSlot('in', (m, c) => c.jobState.getSharedData(H).sink(m));
-  }
-}
-
-function startWith(flow, entry, h) {
-  // the harness ctx is not JSON data, so it is put into shared data before the trigger runs
-  const job = flow.start(entry, {});
-  job.updateSharedData(H, h);
-  return job;
-}
-
-async function runJob(flow, entry, h) {
-  const job = startWith(flow, entry, h);
-  await JobState.waitForCompletion(flow, job);
-  if (job.status !== 'completed') throw new Error(`job ${job.status}: ${JSON.stringify(job.error)}`);
-}
-
-export async function chain(p) {
-  const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: p.concurrency, executionTimeout: Infinity, historyLimit: 1000 });
-  flow.addRoutine(new Head(p.messages), 'head');
-  let prev = 'head';
-  for (let s = 0; s < p.stages; s++) {
-    const id = `s${s}`;
-    flow.addRoutine(new Stage(), id);
-    flow.connect(prev, 'out', id, 'in');
-    prev = id;
-  }
-  flow.addRoutine(new Sink(), 'sink');
-  flow.connect(prev, 'out', 'sink', 'in');
-  return (ctx) => runJob(flow, 'head', ctx);
-}
-
-class Worker extends RoutineBase {
-  constructor(k) {
-    super();
-    this.defineEvent('out', ['id', 'value']);
-    this.defineSlot('in', (m, c) => this.emit('out', c.jobState.getSharedData(H).work(k, m)));
-  }
-}
-
-class Aggregator extends RoutineBase {
-  constructor() {
-    super();
-    this.defineSlot('in', (m, c) => c.jobState.getSharedData(H).aggregate(m));
-  }
-}
-
-export async function fanout(p) {
-  const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: p.concurrency, executionTimeout: Infinity });
-  flow.addRoutine(new Head(p.messages), 'head');
-  flow.addRoutine(new Aggregator(), 'agg');
-  for (let k = 0; k < p.workers; k++) {
-    const id = `w${k}`;
-    flow.addRoutine(new Worker(k), id);
-    flow.connect('head', 'out', id, 'in');
-    flow.connect(id, 'out', 'agg', 'in');
-  }
-  return (ctx) => runJob(flow, 'head', ctx);
-}
-
-class IoSource extends RoutineBase {
-  constructor(n) {
-    super();
-    this.defineEvent('out', ['i']);
-    this.defineSlot('trigger', () => {
-      for (let i = 0; i < n; i++) this.emit('out', { i });
-    });
-  }
-}
-
-class IoTask extends RoutineBase {
-  constructor() {
-    super();
-    this.defineSlot('in', async (d, c) => {
-      const h = c.jobState.getSharedData(H);
-      h.done(await h.task(d.i));
-    });
-  }
-}
-
-export async function io(p) {
-  const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: p.concurrency, executionTimeout: Infinity });
-  flow.addRoutine(new IoSource(p.tasks), 'src');
-  flow.addRoutine(new IoTask(), 'task');
-  flow.connect('src', 'out', 'task', 'in');
-  return (ctx) => runJob(flow, 'src', ctx);
-}
-
-class Step extends RoutineBase {
-  constructor(fn, last) {
-    super();
-    this.defineEvent('out', ['x']);
-    this.defineSlot(last ? 'in' : fn === 'a' ? 'trigger' : 'in', (d, c) => {
-      const h = c.jobState.getSharedData(H);
-      const x = h[fn](d.x);
-      if (last) c.jobState.updateSharedData('result', x);
-      else this.emit('out', { x });
-    });
-  }
-}
-
-export async function jobs(p) {
-  const flow = new Flow({ executionStrategy: 'sequential', executionTimeout: Infinity });
-  flow.addRoutine(new Step('a', false), 'a');
-  flow.addRoutine(new Step('b', false), 'b');
-  flow.addRoutine(new Step('c', true), 'c');
-  flow.connect('a', 'out', 'b', 'in');
-  flow.connect('b', 'out', 'c', 'in');
-  return async (ctx) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < p.jobs) {
-        const j = next++;
-        const job = flow.start('a', { x: j });
-        job.updateSharedData(H, ctx);
-        await JobState.waitForCompletion(flow, job);
-        ctx.done(j, job.getSharedData('result'));
-      }
-    };
-    await Promise.all(Array.from({ length: p.concurrency }, worker));
-  };
-}
+export const { chain, fanout, io, jobs } = routiluxWorkloads(routilux);
