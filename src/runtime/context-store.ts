@@ -35,9 +35,10 @@ export function runInContext<A, B, R>(ctx: ExecutionContext, fn: (a: A, b: B) =>
 // under the storage's key. A dispatch loop runs many activations in one synchronous stretch,
 // always on the same async resource, so it looks the resource up once (`beginDispatch`) and
 // each activation only does the store. This relies on how Node 20 implements the storage, so
-// it is used only when a probe at load time proves that a value stored that way is exactly
-// what `getStore()` returns; otherwise every activation calls `enterWith`.
-const resourceKey = probeResourceKey();
+// it is used only when a probe (run by the first dispatch, so importing routilux enables no
+// async hooks) proves that a value stored that way is exactly what `getStore()` returns;
+// otherwise every activation calls `enterWith`. null: not probed yet.
+let resourceKey: symbol | undefined | null = null;
 let dispatchResource: Record<symbol, unknown> | undefined;
 
 function probeResourceKey(): symbol | undefined {
@@ -55,6 +56,7 @@ function probeResourceKey(): symbol | undefined {
 
 /** @internal a dispatch loop starts a synchronous stretch of activations (see above). */
 export function beginDispatch(): void {
+  if (resourceKey === null) resourceKey = probeResourceKey();
   if (resourceKey !== undefined) dispatchResource = executionAsyncResource() as Record<symbol, unknown>;
 }
 
@@ -72,7 +74,7 @@ export function endDispatch(): void {
  */
 export function runHandler(ctx: ExecutionContext, handler: Function, self: object, data: unknown): unknown {
   const resource = dispatchResource;
-  if (resource !== undefined) resource[resourceKey!] = ctx;
+  if (resource !== undefined) resource[resourceKey as symbol] = ctx;
   else storage.enterWith(ctx);
   current = ctx;
   try {
