@@ -81,10 +81,13 @@ export class PlanNode {
 export class FlowPlan {
   readonly nodes = new Map<string, PlanNode>();
   readonly byRoutine = new Map<RoutineBase, PlanNode>();
+  /** Routines with a `trigger` slot, in flow order: where a job can start (set by `seal`). */
+  readonly entries: PlanNode[] = [];
 
-  /** @internal marks the fan-out events; call once all connections are in. */
+  /** @internal marks the fan-out events and finds the entries; call once all connections are in. */
   seal(): void {
     for (const node of this.nodes.values()) {
+      if (node.slots.has('trigger')) this.entries.push(node);
       for (const event of node.events.values()) {
         const targets = event.targets;
         event.fanOut = targets.length > 1 && targets.every((t) => t.mapping === null && t.slot.kind === SlotKind.HANDLER && t.slot.node.logic === undefined);

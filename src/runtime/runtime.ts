@@ -315,7 +315,7 @@ export class Runtime {
       }
       return node;
     }
-    const entries = [...plan.nodes.values()].filter((n) => n.slots.has('trigger'));
+    const entries = plan.entries;
     if (entries.length === 1) return entries[0]!;
     if (entries.length === 0) {
       throw new DefinitionError(ErrorCode.MISSING_TRIGGER_SLOT, `Flow ${flow.flowId} has no routine with a "trigger" slot; define one, or start jobs with runtime.post(flowName, routineId, slotName, data).`);
