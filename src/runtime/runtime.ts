@@ -340,10 +340,12 @@ export class Runtime {
   private settledOne(state: JobState): void {
     if (state.isFinished && this.live.get(state.jobId) === state) {
       this.live.delete(state.jobId);
-      this.finished.set(state.jobId, state);
-      if (this.finished.size > this.maxFinished) {
-        const oldest = this.finished.keys().next().value as string;
-        this.finished.delete(oldest);
+      if (this.maxFinished > 0) {
+        this.finished.set(state.jobId, state);
+        if (this.finished.size > this.maxFinished) {
+          const oldest = this.finished.keys().next().value as string;
+          this.finished.delete(oldest);
+        }
       }
     }
     if (this.idleWaiters.length > 0 && !this.anyRunning()) {
