@@ -1,30 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { projectRoot as root, runScript as runExample } from '../helpers/run-script.js';
 
 // Runs every example the way a user would (through tsx, without a build) and checks its
-// exit code and a line of output that only appears when the example did its job.
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runExample(file: string, args: readonly string[] = []): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// exit code and lines of output that only appear when the example did its job.
 
 /** Lines each example must print on success. */
 const expected: Record<string, readonly string[]> = {
@@ -36,7 +15,12 @@ const expected: Record<string, readonly string[]> = {
   'examples/05-di-injection/main.ts': ['coffee   3.78 USD', 'coffee   3.50 EUR'],
   'examples/06-llm-postprocess/main.ts': ['page_oncall    {"category":"bug","severity":9,"summary":"Crash on save"}', "invalid        /: must have required property 'summary'"],
   'examples/07-pause-resume/main.ts': ['status after pause: paused', 'status after resume: completed; total 2870 (expected 2870); pause points: 1'],
-  'examples/08-runtime/main.ts': ['runtime example: OK'],
+  'examples/08-runtime/main.ts': [
+    'all jobs finished: true (6 completed)',
+    'cy: completed, batches [], not booked ["bread"]',
+    'alert job: {"value":71,"max":60,"over":true}',
+    'runtime example: OK',
+  ],
   'examples/readme/decorators.ts': ['Hello, routilux!', 'completed'],
   'examples/readme/programmatic.ts': ['Hello, routilux!', 'completed 2'],
 };

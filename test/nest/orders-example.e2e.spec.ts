@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,8 +8,8 @@ import { OrderRepository, type Order } from '../../examples/09-nest-orders/order
 import { HttpError, PaymentClient, type HttpResponse } from '../../examples/09-nest-orders/orders/payment-client.js';
 import { OrdersService } from '../../examples/09-nest-orders/orders/orders.service.js';
 import { Gate } from '../helpers/gate.js';
+import { runScript } from '../helpers/run-script.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A scripted payment API: answers from `script`, records every call. */
 class StubPayments extends PaymentClient {
@@ -93,15 +91,7 @@ describe('examples/09-nest-orders (e2e through @nestjs/testing)', () => {
   });
 
   it('should run with the one command of its README', async () => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'examples/09-nest-orders/main.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await runScript('examples/09-nest-orders/main.ts');
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain('o-3 job completed paid 39.90 as pay_2 after 1 retry');
     expect(run.stdout).toContain('o-4 job failed    not stored (ROUTINE_FAILED');
