@@ -77,11 +77,6 @@ export class ExecutionTracker {
     return s;
   }
 
-  /** @internal records one finished activation (retries count as executions). */
-  record(routineId: string, ok: boolean, ms: number): void {
-    this.statsOf(routineId).add(ok, ms);
-  }
-
   /** Figures for one routine, or undefined if it never ran in this job. */
   getRoutinePerformance(routineId: string): RoutinePerformance | undefined {
     const s = this.stats.get(routineId);
