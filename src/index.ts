@@ -113,3 +113,18 @@ export { defineModule } from './app/app-module.js';
 export type { AppModule, AppModuleDefinition, AppProvider, AppResolver, AppToken } from './app/app-module.js';
 export { RoutiluxApplication } from './app/application.js';
 export type { RoutiluxApplicationOptions } from './app/application.js';
+
+// durable-store port (adapters: routilux/store-sqlite, routilux/bullmq)
+export type {
+  JobStore,
+  ActivationCommit,
+  JobChanges,
+  StoredJson,
+  StoredTask,
+  CommitOutcome,
+  StoredJobSummary,
+  ListJobsQuery,
+  JobPage,
+  RetentionOptions,
+  JobLease,
+} from './ports/job-store.js';
