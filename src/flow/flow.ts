@@ -25,6 +25,10 @@ import {
   type ShutdownOptions,
 } from './flow-options.js';
 import { validateFlow } from './flow-validator.js';
+import { cycleIssues } from './cycles.js';
+import { resolveLimits, type ResolvedLimits } from './limits.js';
+import { checkOptions } from '../utils/closed-options.js';
+import { checkData } from '../utils/json-data.js';
 import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
@@ -57,6 +61,7 @@ export class Flow {
   private readonly _container: DependencyContainer;
   private readonly _clock: Clock;
   private readonly _historyLimit: number;
+  private readonly _limits: ResolvedLimits;
   private readonly _runs = new Set<JobRun>();
   private _revision = 0;
   private _plan: FlowPlan | undefined;
@@ -69,12 +74,8 @@ export class Flow {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Flow options must be an object; got ${describe(options)}.`);
     }
-    const known = new Set(['flowId', 'executionStrategy', 'maxWorkers', 'executionTimeout', 'container', 'clock', 'historyLimit']);
-    for (const key of Object.keys(options)) {
-      if (!known.has(key)) {
-        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Unknown Flow option "${key}"; known options: ${[...known].join(', ')}.`, { details: { option: key } });
-      }
-    }
+    checkOptions(options, ['flowId', 'executionStrategy', 'maxWorkers', 'executionTimeout', 'container', 'clock', 'historyLimit', 'limits'], 'Flow');
+    this._limits = resolveLimits(options.limits);
     if (options.flowId !== undefined) assertName(options.flowId, 'flowId');
     this._flowId = options.flowId ?? randomUUID();
     const strategy = options.executionStrategy ?? 'sequential';
@@ -134,6 +135,10 @@ export class Flow {
   /** The execution-history cap of each job. */
   get historyLimit(): number {
     return this._historyLimit;
+  }
+  /** The limits of this flow's jobs (services.md §1), every one resolved. */
+  get limits(): ResolvedLimits {
+    return this._limits;
   }
 
   /**
@@ -258,7 +263,7 @@ export class Flow {
 
   /** Static checks: errors (broken connections) and warnings (unconnected slots, no entry, slots without handler). */
   validate(): FlowIssue[] {
-    return validateFlow(this._routines, this._connections);
+    return [...validateFlow(this._routines, this._connections), ...cycleIssues([...this._routines.keys()], this._connections)];
   }
 
   /**
@@ -281,9 +286,7 @@ export class Flow {
     if (this._shutdown !== undefined) {
       throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; create a new Flow to run more jobs.`);
     }
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `execute options must be an object like { timeout: 1000 }; got ${describe(options)}.`);
-    }
+    checkOptions(options, ['timeout', 'executionStrategy'], 'execute');
     const plan = this.plan();
     const node = typeof entryRoutineId === 'string' ? plan.nodes.get(entryRoutineId) : undefined;
     if (node === undefined) {
@@ -297,6 +300,7 @@ export class Flow {
       });
     }
     assertPayload(entryParams, 'entryParams');
+    checkData(entryParams, 'entryParams', { limits: this._limits, mode: 'entry' });
     const timeout = options.timeout ?? this._executionTimeout;
     assertTimeout(timeout, 'timeout (ms)');
     let workers = this._maxWorkers;
@@ -305,6 +309,7 @@ export class Flow {
       workers = options.executionStrategy === 'sequential' ? 1 : this._strategy === 'concurrent' ? this._maxWorkers : DEFAULT_MAX_WORKERS;
     }
     const state = new JobState(this._flowId, { historyLimit: this._historyLimit });
+    state._limits = this._limits;
     const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: this.scheduler(), maxWorkers: workers });
     this.track(run);
     run.start(node, entryParams);
@@ -353,6 +358,7 @@ export class Flow {
       } else {
         run = new JobRun({ flow: this, plan, state: jobState, clock: this._clock, timeout: jobState._timeoutMs ?? this._executionTimeout, scheduler: this.scheduler(), maxWorkers: this._maxWorkers });
       }
+      jobState._limits = this._limits;
       this.track(run);
       run.resume();
       return run.settled().then(() => jobState);
@@ -369,6 +375,7 @@ export class Flow {
     try {
       this.checkJob(jobState);
       if (typeof reason !== 'string') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `cancel reason must be a string; got ${describe(reason)}.`);
+      checkOptions(options, ['grace'], 'cancel');
       const grace = options.grace ?? 5000;
       assertNumber(grace, 'cancel grace (ms)', { min: 0, max: MAX_TIMEOUT });
       if (jobState.isFinished) return Promise.resolve();
@@ -389,6 +396,11 @@ export class Flow {
    */
   shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this._shutdown !== undefined) return this._shutdown;
+    try {
+      checkOptions(options, ['drainTimeout'], 'flow.shutdown');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const drain = options.drainTimeout ?? 5000;
     try {
       assertNumber(drain, 'shutdown drainTimeout (ms)', { min: 0, max: MAX_TIMEOUT });
@@ -428,6 +440,7 @@ export class Flow {
    * Any problem is a typed error; no half-built flow is returned.
    */
   static deserialize(data: unknown, options: { container?: DependencyContainer } = {}): Flow {
+    checkOptions(options, ['container'], 'Flow.deserialize');
     return deserializeFlow(data, options);
   }
 

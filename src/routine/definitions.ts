@@ -12,6 +12,9 @@ export interface SlotOptions {
   maxQueueLength?: number;
 }
 
+/** @internal the keys of {@link SlotOptions} (options objects are closed). */
+export const SLOT_OPTION_KEYS: readonly string[] = ['merge', 'maxQueueLength'];
+
 /** An input slot of a routine. */
 export interface SlotDefinition {
   readonly name: string;

@@ -12,6 +12,8 @@ import { JobRun } from './job-run.js';
 import type { RuntimeExecOptions, RuntimeOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime-options.js';
 import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runtime-checks.js';
 import { Scheduler } from './scheduler.js';
+import { assertLimits, type Limits, type ResolvedLimits } from '../flow/limits.js';
+import { checkData } from '../utils/json-data.js';
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(JobStatus));
 
@@ -35,6 +37,7 @@ export class Runtime {
   private readonly registry: FlowRegistry;
   private readonly clock: Clock;
   private readonly maxFinished: number;
+  private readonly limits: Limits | undefined;
   /** Jobs not finished yet (running, paused); each is driven by the JobRun in `state._run`. */
   private readonly live = new Map<string, JobState>();
   /** Finished jobs, oldest first. */
@@ -44,7 +47,9 @@ export class Runtime {
 
   constructor(options: RuntimeOptions = {}) {
     assertOptions(options, 'Runtime');
-    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs'], 'Runtime');
+    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'limits'], 'Runtime');
+    assertLimits(options.limits, 'Runtime');
+    this.limits = options.limits === undefined ? undefined : Object.freeze({ ...options.limits });
     const concurrency = options.concurrency ?? 10;
     assertNumber(concurrency, 'Runtime concurrency', { min: 1, max: 10_000, integer: true });
     if (options.registry !== undefined && !(options.registry instanceof FlowRegistry)) {
@@ -111,6 +116,7 @@ export class Runtime {
     const entry = this.entryOf(flow, plan, options.entryRoutineId);
     const params = options.entryParams ?? {};
     assertPayload(params, 'runtime.exec entryParams');
+    checkData(params, 'runtime.exec entryParams', { limits: this.limitsOf(flow), mode: 'entry' });
     const state = given ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit });
     const run = this.runFor(flow, plan, state, options.timeout ?? flow.executionTimeout);
     run.start(entry, params);
@@ -150,6 +156,7 @@ export class Runtime {
       });
     }
     assertPayload(data, 'runtime.post data');
+    checkData(data, 'runtime.post data', { limits: run?.state._limits ?? this.limitsOf(flow), mode: 'entry' });
     if (run === undefined) {
       const state = new JobState(flow.flowId, { historyLimit: flow.historyLimit });
       run = this.runFor(flow, plan, state, flow.executionTimeout);
@@ -331,10 +338,18 @@ export class Runtime {
     let run: JobRun;
     if (existing instanceof JobRun && this.live.get(state.jobId) === state && existing.plan === plan) run = existing;
     else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers });
+    state._limits = this.limitsOf(flow);
     this.finished.delete(state.jobId);
     this.live.set(state.jobId, state);
     run.onSettled = () => this.settledOne(state);
     return run;
+  }
+
+  /** The limits of this runtime's jobs of `flow`: each limit the runtime sets replaces the flow's. */
+  private limitsOf(flow: Flow): ResolvedLimits {
+    const own = this.limits;
+    if (own === undefined) return flow.limits;
+    return { ...flow.limits, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) };
   }
 
   private settledOne(state: JobState): void {
