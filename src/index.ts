@@ -128,3 +128,7 @@ export type {
   RetentionOptions,
   JobLease,
 } from './ports/job-store.js';
+
+// limits that protect a job (services.md §1)
+export { DEFAULT_LIMITS } from './flow/limits.js';
+export type { Limits, ResolvedLimits } from './flow/limits.js';
