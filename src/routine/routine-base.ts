@@ -12,6 +12,7 @@ import { currentContext, type ActiveContext } from '../runtime/context-store.js'
 import { checkOptions } from '../utils/closed-options.js';
 import { assertName, assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { DEFAULT_MAX_QUEUE_LENGTH, SLOT_OPTION_KEYS, type EventDefinition, type SlotDefinition, type SlotHandler, type SlotOptions } from './definitions.js';
+import { inOwnConstructor } from './definition-origin.js';
 import { EventPort } from './event-port.js';
 import type { ExecutionContext } from './execution-context.js';
 
@@ -53,6 +54,10 @@ export abstract class RoutineBase {
   private _logic: LogicFunction | undefined;
   private _policy: ActivationPolicy | undefined;
   private _revision = 0;
+  /** Set when the logic was given from outside the class (not while its constructor ran). */
+  private _logicAttached = false;
+  /** Slots defined from outside the class, with a handler or a custom merge. */
+  private _attachedSlots: Set<string> | undefined;
 
   /** Defines an input slot. Duplicate name → `DUPLICATE_SLOT`. */
   defineSlot<T extends object = Record<string, unknown>>(name: string, handler?: SlotHandler<T>, options: SlotOptions = {}): SlotDefinition {
@@ -78,6 +83,7 @@ export abstract class RoutineBase {
       maxQueueLength: options.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH,
     });
     (this._ownSlots ??= new Map()).set(name, def);
+    if ((handler !== undefined || typeof def.merge === 'function') && !inOwnConstructor(this, RoutineBase)) (this._attachedSlots ??= new Set()).add(name);
     this.invalidate();
     return def;
   }
@@ -217,6 +223,7 @@ export abstract class RoutineBase {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setLogic expects a function (slotData, policyMessage, jobState) => …; got ${describe(logic)}.`);
     }
     this._logic = logic;
+    this._logicAttached = !inOwnConstructor(this, RoutineBase);
     this.invalidate();
     return this;
   }
@@ -241,6 +248,15 @@ export abstract class RoutineBase {
   /** The routine-level activation policy (set here or with `@Logic({ policy })`), if any. */
   getActivationPolicy(): ActivationPolicy | undefined {
     return this._policy ?? (this.logicMetadata()?.policy as ActivationPolicy | undefined);
+  }
+
+  /**
+   * @internal Functions given to this instance from outside its class (api.md §7): the
+   * logic, if `setLogic` was called after construction, and slots with a handler or a custom
+   * merge defined after construction. A document recreates only what the class defines.
+   */
+  _attachedFunctions(): { readonly logic: LogicFunction | undefined; readonly slots: readonly string[] } {
+    return { logic: this._logicAttached ? this._logic : undefined, slots: [...(this._attachedSlots ?? [])] };
   }
 
   /** @internal increases whenever slots or events change. */
