@@ -1,8 +1,8 @@
 import { ErrorCode } from '../errors/error-codes.js';
 import { DefinitionError, ExecutionError, InvalidArgumentError, isRoutiluxError } from '../errors/routilux-error.js';
 import type { ErrorHandler } from '../flow/error-handler.js';
-import type { Flow } from '../flow/flow.js';
 import { appendInto, type MergeFunction } from '../graph/merge-strategy.js';
+import type { ExecutionFlow } from '../routine/execution-context.js';
 import type { JobState, JobRunLink } from '../state/job-state.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
 import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
@@ -10,10 +10,10 @@ import { describe, isPlainObject, toError } from '../utils/guards.js';
 import type { Clock } from './clock.js';
 import { currentContext, runHandler, syncContext } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
-import { PolicyEngine, runLogic } from './policy-engine.js';
+import { PolicyEngine, runLogic, type PolicyRun } from './policy-engine.js';
 import { Lane } from './lane.js';
-import type { Scheduler, Session } from './scheduler.js';
-import { FanOutRest, Task } from './task.js';
+import type { Scheduler } from './scheduler.js';
+import { FanOutRest, Task, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
@@ -21,9 +21,17 @@ import { RetryWaits } from './retry-waits.js';
 
 const NO_TASKS: readonly Task[] = [];
 
+/**
+ * @internal The flow as a run needs it: its id and error handler, and the object handlers
+ * see as `ctx.flow` (the engine never calls anything else on it).
+ */
+export interface RunFlow extends ExecutionFlow {
+  getErrorHandler(): ErrorHandler | undefined;
+}
+
 /** @internal how a JobRun is created. */
 export interface JobRunOptions {
-  readonly flow: Flow;
+  readonly flow: RunFlow;
   readonly plan: FlowPlan;
   readonly state: JobState;
   readonly clock: Clock;
@@ -40,8 +48,8 @@ export interface JobRunOptions {
  * pending count, and settles on completion, failure, timeout, cancel or pause. All
  * run-time state lives here or in the JobState, never in routines.
  */
-export class JobRun implements JobRunLink {
-  readonly flow: Flow;
+export class JobRun implements JobRunLink, PolicyRun {
+  readonly flow: RunFlow;
   readonly plan: FlowPlan;
   readonly state: JobState;
   readonly clock: Clock;
@@ -65,8 +73,8 @@ export class JobRun implements JobRunLink {
   private inFlight: Set<Task> | undefined;
   /** Activation policies of this job's logic routines (created on first use). */
   private engine: PolicyEngine | undefined;
-  /** Called each time the job settles (finished, or paused with nothing active); used by the Runtime. */
-  onSettled: (() => void) | undefined;
+  /** Called each time the job settles (finished, or paused with nothing active): the hosts that track this job. */
+  private watchers: ((run: JobRun) => void)[] = [];
 
   constructor(options: JobRunOptions) {
     this.flow = options.flow;
@@ -77,7 +85,7 @@ export class JobRun implements JobRunLink {
     this.scheduler = options.scheduler;
     this.lane = new Lane(this, options.maxWorkers);
     const previous = this.state._run;
-    if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
+    if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
     this.state._run = this;
     this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
     this.retries = new RetryWaits(this.clock);
@@ -110,6 +118,11 @@ export class JobRun implements JobRunLink {
       if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
     }
     return this.controller.signal;
+  }
+
+  /** Calls `watcher` each time the job settles (once per watcher, however often it is added). */
+  watch(watcher: (run: JobRun) => void): void {
+    if (!this.watchers.includes(watcher)) this.watchers.push(watcher);
   }
 
   progress(): { queueSize: number; active: number } {
@@ -352,7 +365,7 @@ export class JobRun implements JobRunLink {
    * keeps its worker until the activation settles, and is resumed then (always from a later
    * microtask, never from inside this call).
    */
-  runTask(task: Task, session: Session): boolean {
+  runTask(task: Task, session: ActivationSession): boolean {
     if (this.state._status !== 'running') {
       this.pending--;
       return false;
@@ -587,8 +600,7 @@ export class JobRun implements JobRunLink {
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
     for (const w of waiters) w();
-    this.flow._runSettled(this);
-    this.onSettled?.();
+    for (const w of this.watchers) w(this);
   }
 
   /**

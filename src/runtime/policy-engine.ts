@@ -3,10 +3,25 @@ import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors
 import { immediatePolicy, type PolicyDecision, type PolicyMessage, type SlotData } from '../policies/activation-policy.js';
 import { DEFAULT_MAX_QUEUE_LENGTH } from '../routine/definitions.js';
 import { runInContext } from './context-store.js';
-import type { PlanNode, PlanSlot } from './flow-plan.js';
-import type { JobRun } from './job-run.js';
-import type { Session } from './scheduler.js';
-import { Task } from './task.js';
+import type { FlowPlan, PlanNode, PlanSlot } from './flow-plan.js';
+import { Task, type ActivationSession, type TaskRun } from './task.js';
+
+/** @internal what the policy engine needs from the run of its job (`JobRun` implements it). */
+export interface PolicyRun extends TaskRun {
+  readonly plan: FlowPlan;
+  /** Enqueues a task counted as pending work. */
+  enqueueTask(task: Task): void;
+  /** A dispatched task failed before its activation started: the routine's error strategy applies. */
+  failTask(task: Task, error: unknown): void;
+  /** A delivery that could not be queued: the target routine's error strategy applies. */
+  failDelivery(task: Task, error: Error): void;
+  /** A dispatched task that turned out to have nothing to run. */
+  finishTask(): void;
+  /** Adjusts the pending count for work outside the lane. */
+  addPending(delta: number): void;
+  /** Completes the job if nothing is pending. */
+  checkSettled(): void;
+}
 
 const IMMEDIATE = immediatePolicy();
 const FIRST_ATTEMPT = Task.bitsOf(1, false, false);
@@ -48,7 +63,7 @@ export class PolicyEngine {
   private readonly timers = new Map<number, unknown>();
   private readonly slotNames: (readonly string[] | undefined)[] = [];
 
-  constructor(private readonly run: JobRun) {}
+  constructor(private readonly run: PolicyRun) {}
 
   /** Throws QUEUE_FULL when the slot queue cannot take one more payload (used by `post`). */
   assertRoom(slot: PlanSlot): void {
@@ -77,7 +92,7 @@ export class PolicyEngine {
   }
 
   /** Runs an evaluation task: asks the policy, then runs the logic as one activation or waits. */
-  evaluate(task: Task, session: Session): boolean {
+  evaluate(task: Task, session: ActivationSession): boolean {
     const run = this.run;
     const state = run.state;
     const node = task.slot.node;

@@ -8,10 +8,12 @@ import { assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { systemClock, type Clock } from './clock.js';
 import type { FlowPlan, PlanNode } from './flow-plan.js';
 import { FlowRegistry } from './flow-registry.js';
-import { JobRun } from './job-run.js';
+import type { JobRun } from './job-run.js';
 import type { RuntimeExecOptions, RuntimeOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime-options.js';
 import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runtime-checks.js';
 import { Scheduler } from './scheduler.js';
+import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from '../host/job-defaults.js';
+import { JobHost } from '../host/job-host.js';
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(JobStatus));
 
@@ -35,12 +37,11 @@ export class Runtime {
   private readonly registry: FlowRegistry;
   private readonly clock: Clock;
   private readonly maxFinished: number;
-  /** Jobs not finished yet (running, paused); each is driven by the JobRun in `state._run`. */
-  private readonly live = new Map<string, JobState>();
+  /** Drives the jobs on the shared scheduler; `host.live` holds the jobs not finished yet (running, paused). */
+  private readonly host: JobHost;
   /** Finished jobs, oldest first. */
   private readonly finished = new Map<string, JobState>();
   private idleWaiters: (() => void)[] = [];
-  private closing: Promise<void> | undefined;
 
   constructor(options: RuntimeOptions = {}) {
     assertOptions(options, 'Runtime');
@@ -59,7 +60,9 @@ export class Runtime {
     this.registry = options.registry ?? FlowRegistry.getInstance();
     this.clock = clock;
     this.maxFinished = maxFinished;
-    this.scheduler = new Scheduler(concurrency, clock);
+    const scheduler = new Scheduler(concurrency, clock);
+    this.scheduler = scheduler;
+    this.host = new JobHost({ scheduler: () => scheduler, clock, adoptRuns: false, keepPaused: true, onSettled: (state, left) => this.settledOne(state, left) });
   }
 
   /** The shared activation budget. */
@@ -76,7 +79,7 @@ export class Runtime {
   }
   /** True once `shutdown` was called. */
   get isShutdown(): boolean {
-    return this.closing !== undefined;
+    return this.host.isShutdown;
   }
 
   /**
@@ -103,18 +106,16 @@ export class Runtime {
         if (options.entryRoutineId !== undefined || options.entryParams !== undefined) {
           throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Job ${given.jobId} is paused: exec continues it where it stopped, so entryRoutineId / entryParams cannot be given.`);
         }
-        const run = this.runFor(flow, plan, given, options.timeout ?? given._timeoutMs ?? flow.executionTimeout);
-        run.resume();
+        this.finished.delete(given.jobId);
+        this.host.resume(flow, given, options.timeout);
         return given;
       }
     }
     const entry = this.entryOf(flow, plan, options.entryRoutineId);
     const params = options.entryParams ?? {};
     assertPayload(params, 'runtime.exec entryParams');
-    const state = given ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit });
-    const run = this.runFor(flow, plan, state, options.timeout ?? flow.executionTimeout);
-    run.start(entry, params);
-    return state;
+    if (given !== undefined) this.finished.delete(given.jobId);
+    return this.host.start(flow, plan, entry, params, { timeout: options.timeout ?? flow.executionTimeout, maxWorkers: flow.maxWorkers, ...(given !== undefined ? { state: given } : {}) }).state;
   }
 
   /**
@@ -150,18 +151,14 @@ export class Runtime {
       });
     }
     assertPayload(data, 'runtime.post data');
-    if (run === undefined) {
-      const state = new JobState(flow.flowId, { historyLimit: flow.historyLimit });
-      run = this.runFor(flow, plan, state, flow.executionTimeout);
-      run.open();
-    }
+    run ??= this.host.open(flow, plan);
     run.post(node, slotName, data);
     return run.state;
   }
 
   /** The job with this id (running, paused, or one of the last `maxFinishedJobs` finished), or undefined. */
   getJob(jobId: string): JobState | undefined {
-    return this.live.get(jobId) ?? this.finished.get(jobId);
+    return this.host.live.get(jobId) ?? this.finished.get(jobId);
   }
 
   /** Every job this runtime knows, optionally only those with `status`. */
@@ -169,13 +166,13 @@ export class Runtime {
     if (status !== undefined && !STATUSES.has(status)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `listJobs(status): status must be one of ${[...STATUSES].join(', ')}; got ${describe(status)}.`);
     }
-    const all = [...this.finished.values(), ...this.live.values()];
+    const all = [...this.finished.values(), ...this.host.live.values()];
     return status === undefined ? all : all.filter((s) => s.status === status);
   }
 
   /** Cancels a job (like `flow.cancel`); resolves false when the id is unknown or the job already finished. */
   cancelJob(jobId: string, reason = ''): Promise<boolean> {
-    const state = this.live.get(jobId);
+    const state = this.host.live.get(jobId);
     if (state === undefined || state.isFinished) return Promise.resolve(false);
     return runOf(state).flow.cancel(state, reason).then(() => true);
   }
@@ -196,11 +193,7 @@ export class Runtime {
       this.assertOpen();
       const run = this.liveRun(jobId, 'resume');
       const state = run.state;
-      if (state.status === 'paused') {
-        const plan = run.flow.plan();
-        checkRestorable(state, plan, run.flow.flowId);
-        this.runFor(run.flow, plan, state, state._timeoutMs ?? run.flow.executionTimeout).resume();
-      }
+      if (state.status === 'paused') this.host.resume(run.flow, state);
       return (state._run as JobRun).settled().then(() => state);
     } catch (error) {
       return Promise.reject(error);
@@ -242,32 +235,26 @@ export class Runtime {
    * later with `flow.resume`). Idempotent: later calls return the same promise.
    */
   shutdown(options: RuntimeShutdownOptions = {}): Promise<void> {
-    if (this.closing !== undefined) return this.closing;
+    if (this.host.isShutdown) return this.host.shutdown();
     let drain: number;
     let grace: number;
     try {
       assertOptions(options, 'runtime.shutdown');
       checkKeys(options, ['drainTimeout', 'grace'], 'runtime.shutdown');
-      drain = options.drainTimeout ?? 5000;
-      grace = options.grace ?? 1000;
+      drain = options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT;
+      grace = options.grace ?? DEFAULT_SHUTDOWN_GRACE;
       assertNumber(drain, 'shutdown drainTimeout (ms)', { min: 0, max: MAX_TIMEOUT });
       assertNumber(grace, 'shutdown grace (ms)', { min: 0, max: MAX_TIMEOUT });
     } catch (error) {
       return Promise.reject(error);
     }
-    this.closing = (async () => {
-      if (drain > 0) await this.waitUntilAllJobsFinished(drain);
-      const running = [...this.live.values()].filter((s) => s.status === 'running');
-      await Promise.all(running.map((s) => runOf(s).flow.cancel(s, 'runtime shutdown', { grace })));
-      if (this.live.size === 0) this.scheduler.close();
-    })();
-    return this.closing;
+    return this.host.shutdown(drain, grace, 'runtime shutdown');
   }
 
   // ---------------------------------------------------------------- internals
 
   private assertOpen(): void {
-    if (this.closing !== undefined) {
+    if (this.host.isShutdown) {
       throw new ExecutionError(ErrorCode.INVALID_STATE, 'This Runtime is shut down; create a new Runtime to run more jobs.');
     }
   }
@@ -289,7 +276,7 @@ export class Runtime {
   }
 
   private liveRun(jobId: string, what: string): JobRun {
-    const live = typeof jobId === 'string' ? this.live.get(jobId) : undefined;
+    const live = typeof jobId === 'string' ? this.host.live.get(jobId) : undefined;
     if (live !== undefined && !live.isFinished) return runOf(live);
     const state = live ?? (typeof jobId === 'string' ? this.finished.get(jobId) : undefined);
     if (state !== undefined) {
@@ -325,27 +312,13 @@ export class Runtime {
     });
   }
 
-  /** The job's run on this runtime's scheduler (reused when it already is one), tracked. */
-  private runFor(flow: Flow, plan: FlowPlan, state: JobState, timeout: number): JobRun {
-    const existing = state._run;
-    let run: JobRun;
-    if (existing instanceof JobRun && this.live.get(state.jobId) === state && existing.plan === plan) run = existing;
-    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers });
-    this.finished.delete(state.jobId);
-    this.live.set(state.jobId, state);
-    run.onSettled = () => this.settledOne(state);
-    return run;
-  }
-
-  private settledOne(state: JobState): void {
-    if (state.isFinished && this.live.get(state.jobId) === state) {
-      this.live.delete(state.jobId);
-      if (this.maxFinished > 0) {
-        this.finished.set(state.jobId, state);
-        if (this.finished.size > this.maxFinished) {
-          const oldest = this.finished.keys().next().value as string;
-          this.finished.delete(oldest);
-        }
+  /** A job of this runtime settled; `left` is true when it just finished. */
+  private settledOne(state: JobState, left: boolean): void {
+    if (left && this.maxFinished > 0) {
+      this.finished.set(state.jobId, state);
+      if (this.finished.size > this.maxFinished) {
+        const oldest = this.finished.keys().next().value as string;
+        this.finished.delete(oldest);
       }
     }
     if (this.idleWaiters.length > 0 && !this.anyRunning()) {
@@ -356,7 +329,7 @@ export class Runtime {
   }
 
   private anyRunning(): boolean {
-    for (const state of this.live.values()) {
+    for (const state of this.host.live.values()) {
       const s = state.status;
       if (s === 'running' || s === 'pending') return true;
     }

@@ -414,6 +414,13 @@ export class JobState {
     this.touch();
   }
 
+  /** @internal cancels a job that no run drives (restored or pending): status `cancelled`, pending work dropped. */
+  _cancelDetached(reason: string): void {
+    this._cancelReason = reason;
+    this._pendingTasks = [];
+    this._setStatus('cancelled');
+  }
+
   /** @internal */
   _routineRecord(routineId: string): RoutineStateRecord {
     let rec = this._routineStates[routineId];
