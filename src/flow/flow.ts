@@ -27,7 +27,9 @@ import {
   type ShutdownOptions,
 } from './flow-options.js';
 import { validateFlow } from './flow-validator.js';
-import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
+import type { SerializedFlow } from '../serialization/flow-serializer.js';
+import { flowSpecFromDocument, flowToDocument } from './flow-document.js';
+import { loadFlow } from './flow-loader.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
 
@@ -394,7 +396,7 @@ export class Flow {
    * function attached from outside (e.g. a retryable predicate) → `UNSERIALIZABLE_FUNCTION`.
    */
   serialize(): SerializedFlow {
-    return serializeFlow(this);
+    return flowToDocument(this);
   }
 
   /**
@@ -403,7 +405,8 @@ export class Flow {
    * Any problem is a typed error; no half-built flow is returned.
    */
   static deserialize(data: unknown, options: { container?: DependencyContainer } = {}): Flow {
-    return deserializeFlow(data, options);
+    const { options: flowOptions, spec } = flowSpecFromDocument(data, options);
+    return loadFlow(spec, new Flow(flowOptions));
   }
 
   /** @internal the compiled plan, rebuilt when the flow or a routine definition changed. */
