@@ -287,7 +287,7 @@ export class Flow {
     } catch (error) {
       return Promise.reject(error);
     }
-    return (state._run as JobRun).settled().then(() => state);
+    return (state.liveRun as JobRun).settled().then(() => state);
   }
 
   /** Like `execute` but returns the running JobState at once. */
@@ -349,7 +349,7 @@ export class Flow {
       this.checkJob(jobState);
       this.checkNotFinished(jobState, 'resume');
       if (this._host.isShutdown) throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; resume the job with another Flow instance.`);
-      const existing = jobState._run;
+      const existing = jobState.liveRun;
       if (jobState.status === 'running' && existing instanceof JobRun && existing.flow === this) return existing.settled().then(() => jobState);
       return this._host.resume(this, jobState).settled().then(() => jobState);
     } catch (error) {

@@ -90,14 +90,14 @@ export class JobHost {
   resume(flow: HostedFlow, state: JobState, timeout?: number): JobRun {
     const plan = flow.plan();
     checkRestorable(state, plan, flow.flowId);
-    const run = this.runFor(flow, plan, state, timeout ?? state._timeoutMs ?? flow.executionTimeout, flow.maxWorkers);
+    const run = this.runFor(flow, plan, state, timeout ?? state.writer.timeoutBudget ?? flow.executionTimeout, flow.maxWorkers);
     run.resume();
     return run;
   }
 
   /** Pauses a job running in this process, whichever host drives it. */
   pause(state: JobState, reason: string, checkpoint: unknown): Promise<void> {
-    const run = state._run;
+    const run = state.liveRun;
     if (state.status !== 'running' || !(run instanceof JobRun)) {
       throw new ExecutionError(ErrorCode.INVALID_STATE, `Job ${state.jobId} is ${state.status} and not running in this process; only a running job can be paused (resume it first).`);
     }
@@ -109,9 +109,9 @@ export class JobHost {
    * or after `grace` ms), a restored one that no run drives at once.
    */
   cancel(state: JobState, reason: string, grace: number): Promise<void> {
-    const run = state._run;
+    const run = state.liveRun;
     if (run instanceof JobRun) return run.cancel(reason, grace);
-    state._cancelDetached(reason);
+    state.writer.cancelDetached(reason);
     return Promise.resolve();
   }
 
@@ -127,7 +127,7 @@ export class JobHost {
         const clock = this.options.clock;
         let timer: unknown;
         await Promise.race([
-          Promise.all(running.map((s) => (s._run as JobRun).settled())),
+          Promise.all(running.map((s) => (s.liveRun as JobRun).settled())),
           new Promise<void>((resolve) => {
             timer = clock.setTimeout(resolve, drainTimeout);
           }),
@@ -149,7 +149,7 @@ export class JobHost {
 
   /** The job's run on this host's scheduler (its existing run when that one may be kept), tracked. */
   private runFor(flow: HostedFlow, plan: FlowPlan, state: JobState, timeout: number, maxWorkers: number): JobRun {
-    const existing = state._run;
+    const existing = state.liveRun;
     let run: JobRun;
     if (existing instanceof JobRun && existing.plan === plan && (this.options.adoptRuns || this.live.get(state.jobId) === state)) run = existing;
     else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers });

@@ -1,11 +1,12 @@
 import { ErrorCode } from '../errors/error-codes.js';
 import { DefinitionError, ExecutionError, InvalidArgumentError, isRoutiluxError } from '../errors/routilux-error.js';
 import type { ErrorHandler } from '../flow/error-handler.js';
-import { appendInto, type MergeFunction } from '../graph/merge-strategy.js';
+import type { MergeFunction } from '../graph/merge-strategy.js';
 import type { ExecutionFlow } from '../routine/execution-context.js';
 import type { JobState, JobRunLink } from '../state/job-state.js';
+import type { JobWriter } from '../state/job-writer.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
-import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
+import type { PendingTask } from '../state/job-types.js';
 import { describe, isPlainObject, toError } from '../utils/guards.js';
 import type { Clock } from './clock.js';
 import { currentContext, runHandler, syncContext } from './context-store.js';
@@ -52,6 +53,8 @@ export class JobRun implements JobRunLink, PolicyRun {
   readonly flow: RunFlow;
   readonly plan: FlowPlan;
   readonly state: JobState;
+  /** The one way this run changes its job. */
+  private readonly w: JobWriter;
   readonly clock: Clock;
   readonly lane: Lane;
   private readonly scheduler: Scheduler;
@@ -59,7 +62,6 @@ export class JobRun implements JobRunLink, PolicyRun {
   private pending = 0;
   private active = 0;
   private readonly retries: RetryWaits;
-  private readonly records: (RoutineStateRecord | undefined)[] = [];
   private readonly stats: (RoutineStats | undefined)[] = [];
   /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
   private readonly wallOffset: number;
@@ -81,15 +83,16 @@ export class JobRun implements JobRunLink, PolicyRun {
     this.plan = options.plan;
     this.state = options.state;
     this.clock = options.clock;
-    this.state._timeoutMs = options.timeout;
+    this.w = this.state.writer;
+    this.w.setTimeoutBudget(options.timeout);
     this.scheduler = options.scheduler;
     this.lane = new Lane(this, options.maxWorkers);
-    const previous = this.state._run;
+    const previous = this.state.liveRun;
     if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
-    this.state._run = this;
+    this.state.attach(this);
     this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
     this.retries = new RetryWaits(this.clock);
-    this.timeout = new JobTimeout(this.state, this.clock, () => this.onTimeout());
+    this.timeout = new JobTimeout(this.w, this.clock, () => this.onTimeout());
   }
 
   /** Wall-clock time for history entries: the running activation's start inside a dispatch loop, else a clock read. */
@@ -147,39 +150,37 @@ export class JobRun implements JobRunLink, PolicyRun {
 
   /** Starts the job at `entry`'s trigger slot. */
   start(entry: PlanNode, params: Record<string, unknown>): void {
-    const state = this.state;
-    state._setStatus('running');
-    state._currentRoutineId = entry.id;
-    state._history.record(entry.id, 'start', params, this.clock.now());
+    const w = this.w;
+    w.transition('running');
+    w.setCurrentRoutine(entry.id);
+    w.record(entry.id, 'start', params, this.clock.now());
     this.timeout.arm();
-    this.deliver(entry.slots.get('trigger')!, { ...params }, state._nextTaskSeq++, 1, false);
+    this.deliver(entry.slots.get('trigger')!, { ...params }, w.takeTaskSeq(), 1, false);
   }
 
   /** Starts a job with no entry activation: its data arrives through `post`. Completes when idle like any job. */
   open(): void {
-    this.state._setStatus('running');
+    this.w.transition('running');
     this.timeout.arm();
     queueMicrotask(() => this.checkDone());
   }
 
   /** Delivers external data to a slot of this running or paused job. A full logic slot queue → QUEUE_FULL thrown, nothing delivered. */
   post(node: PlanNode, slotName: string, data: Record<string, unknown>): void {
-    const state = this.state;
+    const w = this.w;
     const slot = node.slots.get(slotName)!;
-    if (node.logic !== undefined && state._status === 'running') this.policies().assertRoom(slot);
-    state._history.record(node.id, 'post', data, this.clock.now());
-    this.deliver(slot, { ...data }, state._nextTaskSeq++, 1, false);
+    if (node.logic !== undefined && w.status === 'running') this.policies().assertRoom(slot);
+    w.record(node.id, 'post', data, this.clock.now());
+    this.deliver(slot, { ...data }, w.takeTaskSeq(), 1, false);
   }
 
   /** Continues a paused or restored job: deferred events first, then pending tasks in order. */
   resume(): void {
-    const state = this.state;
-    state._setStatus('running');
+    const w = this.w;
+    w.transition('running');
     this.timeout.arm();
-    const deferred = state._deferredEvents;
-    const pendingTasks = state._pendingTasks;
-    state._deferredEvents = [];
-    state._pendingTasks = [];
+    const deferred = w.takeDeferredEvents();
+    const pendingTasks = w.replacePendingTasks([]);
     for (const d of deferred) this.emitFrom(this.plan.nodes.get(d.routineId)!, d.eventName, d.data);
     for (const p of pendingTasks) {
       const pnode = this.plan.nodes.get(p.routineId)!;
@@ -190,26 +191,26 @@ export class JobRun implements JobRunLink, PolicyRun {
     }
     // Logic routines with data waiting (kept across a pause, or restored from a saved job)
     // are evaluated again; a restored job has no engine yet, so it is created when needed.
-    if (this.engine !== undefined || Object.keys(state._slotQueues).length > 0) this.policies().onResume();
+    if (this.engine !== undefined || w.slotQueueRoutines().length > 0) this.policies().onResume();
     if (this.pending === 0 && this.active === 0) queueMicrotask(() => this.checkDone());
   }
 
   /** Stops dispatch, keeps queued work as pending tasks, records one pause point. */
   pause(reason: string, checkpoint: unknown): Promise<void> {
-    const state = this.state;
-    state._setStatus('paused');
+    const w = this.w;
+    w.transition('paused');
     this.timeout.disarm();
     for (const task of this.scheduler.takeLane(this.lane)) {
       this.pending--;
-      if (task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(toPending(task, 0)); // evaluations are redone on resume
+      if (task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(task, 0)); // evaluations are redone on resume
     }
     for (const r of this.retries.clear()) {
       this.pending--;
-      if (r.task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(toPending(r.task, r.remaining));
+      if (r.task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(r.task, r.remaining));
     }
     const now = this.clock.now();
     this.engine?.onPause();
-    state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
+    w.recordPause(now, reason, checkpoint);
     // The job settles (execute/resume resolve) once nothing is active; the pause promise of
     // a handler that paused its own job resolves once every *other* activation is done, so
     // awaiting it from inside cannot deadlock.
@@ -223,7 +224,7 @@ export class JobRun implements JobRunLink, PolicyRun {
 
   /** Cancels: status at once, queued work dropped, handlers aborted; resolves when they settle or after `grace` ms. */
   cancel(reason: string, grace: number): Promise<void> {
-    this.state._cancelReason = reason;
+    this.w.setCancelReason(reason);
     this.terminate('cancelled', new ExecutionError(ErrorCode.JOB_CANCELLED, `Job ${this.state.jobId} was cancelled${reason ? `: ${reason}` : ''}.`, { details: { reason } }));
     // a handler cancelling its own job waits only for the *other* activations (no self-deadlock)
     const exclude = this.callerSeq();
@@ -255,11 +256,11 @@ export class JobRun implements JobRunLink, PolicyRun {
         details: { routineId: node.id, event: eventName },
       });
     }
-    const state = this.state;
-    const status = state._status;
+    const w = this.w;
+    const status = w.status;
     if (status !== 'running' && status !== 'paused') return; // finished job: late emits are fenced off
-    state._history.record(node.id, eventName, data, this.wallNow());
-    state.tracker.events++;
+    w.record(node.id, eventName, data, this.wallNow());
+    this.state.tracker.events++;
     // Every target gets a new top-level object, taken now, so the emitter changing its
     // object after emit() cannot reach any delivery. A fan-out shares one such copy among
     // its queued deliveries; each target but the last copies it again when it is dispatched,
@@ -267,22 +268,21 @@ export class JobRun implements JobRunLink, PolicyRun {
     const payload = data as Record<string, unknown>;
     const targets = event.targets;
     if (status === 'running' && event.fanOut) {
-      const first = state._nextTaskSeq;
-      state._nextTaskSeq += targets.length;
+      const first = w.takeTaskSeq(targets.length);
       this.pending += targets.length;
       this.scheduler.enqueueFan(this.lane, new FanOutRest(targets, { ...payload }, first));
       return;
     }
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), state._nextTaskSeq++, 1, false);
+      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), w.takeTaskSeq(), 1, false);
     }
   }
 
   private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
     const bits = Task.bitsOf(attempt, merged, false);
-    if (this.state._status === 'paused') {
-      this.state._pendingTasks.push(toPending(new Task(this, slot, data, seq, bits), 0));
+    if (this.w.status === 'paused') {
+      this.w.addPendingTask(toPending(new Task(this, slot, data, seq, bits), 0));
       return;
     }
     if (slot.viaPolicy) {
@@ -304,17 +304,17 @@ export class JobRun implements JobRunLink, PolicyRun {
     if (promise === null || typeof promise !== 'object' || typeof promise.then !== 'function') {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `waitUntil(promise) needs a promise; got ${describe(promise)}.`);
     }
-    if (this.state.isFinished) return;
+    if (this.w.isFinished) return;
     this.pending++;
     const done = (): void => {
-      if (this.state.isFinished) return; // terminate already dropped this hold from the count
+      if (this.w.isFinished) return; // terminate already dropped this hold from the count
       this.pending--;
       this.afterActivation();
     };
     promise.then(done, (error: unknown) => {
-      if (!this.state.isFinished) {
+      if (!this.w.isFinished) {
         const e = toError(error);
-        this.state._history.record(task.slot.node.id, 'error', { slot: task.slot.name, error: e.message, code: errorCode(e), attempt: task.attempt, detached: true }, this.clock.now());
+        this.w.record(task.slot.node.id, 'error', { slot: task.slot.name, error: e.message, code: errorCode(e), attempt: task.attempt, detached: true }, this.clock.now());
       }
       done();
     });
@@ -366,21 +366,14 @@ export class JobRun implements JobRunLink, PolicyRun {
    * microtask, never from inside this call).
    */
   runTask(task: Task, session: ActivationSession): boolean {
-    if (this.state._status !== 'running') {
+    if (this.w.status !== 'running') {
       this.pending--;
       return false;
     }
     const slot = task.slot;
     if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task, session);
     const node = slot.node;
-    this.state._currentRoutineId = node.id;
-    let rec = this.records[node.index];
-    if (rec === undefined) {
-      rec = this.state._routineRecord(node.id);
-      this.records[node.index] = rec;
-    }
-    if (task.attempt === 1) rec.executions = (rec.executions ?? 0) + 1;
-    if (rec.status === 'completed') rec.status = 'running';
+    this.w.activationStarted(node.index, node.id, task.attempt === 1);
     const started = this.scheduler.tick;
     this.active++;
     let data = task.shared ? { ...task.data } : task.data;
@@ -410,7 +403,7 @@ export class JobRun implements JobRunLink, PolicyRun {
             this.inFlight!.delete(task);
             this.active--;
             this.statsOf(node).add(true, now - started);
-            this.succeed(rec);
+            this.succeed(node);
           } finally {
             session.resume(now);
           }
@@ -429,54 +422,47 @@ export class JobRun implements JobRunLink, PolicyRun {
     }
     this.active--;
     this.scheduler.recordSync(this.statsOf(node));
-    this.succeed(rec);
+    this.succeed(node);
     return false;
   }
 
   private merge(slot: PlanSlot, incoming: Record<string, unknown>): Record<string, unknown> {
-    const buffers = this.state._slotBuffers;
-    let buffer = buffers.get(slot.key);
-    if (buffer === undefined) {
-      buffer = {};
-      buffers.set(slot.key, buffer);
-    }
-    if (slot.merge === 'append') return appendInto(buffer, incoming);
-    const merged = (slot.merge as MergeFunction)(buffer, incoming);
+    if (slot.merge === 'append') return this.w.appendToSlotBuffer(slot.key, incoming);
+    const merged = (slot.merge as MergeFunction)(this.w.slotBuffer(slot.key), incoming);
     if (!isPlainObject(merged)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `The merge function of slot "${slot.node.id}.${slot.name}" must return a plain object; it returned ${describe(merged)}.`);
     }
-    buffers.set(slot.key, merged);
+    this.w.setSlotBuffer(slot.key, merged);
     return merged;
   }
 
-  private succeed(rec: RoutineStateRecord): void {
-    if (rec.status === 'running') rec.status = 'completed';
+  private succeed(node: PlanNode): void {
+    this.w.activationSucceeded(node.index, node.id);
     this.pending--;
     this.afterActivation();
   }
 
   private fail(task: Task, data: Record<string, unknown>, thrown: unknown, started: number, merged = true): void {
     const node = task.slot.node;
-    const state = this.state;
+    const w = this.w;
     const error = toError(thrown);
     const code = errorCode(error);
     this.statsOf(node).add(false, this.elapsed(started));
-    if (state._status !== 'running' && state._status !== 'paused') {
+    if (w.status !== 'running' && w.status !== 'paused') {
       this.pending--;
       this.afterActivation();
       return;
     }
-    state._history.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
-    const rec = state._routineRecord(node.id);
-    rec.error = { code, message: error.message };
+    w.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
+    w.routineFailed(node.id, { code, message: error.message });
     const handler: ErrorHandler | undefined = node.routine.getErrorHandler() ?? this.flow.getErrorHandler(); // neither: STOP
     const strategy = handler?.strategy ?? 'stop';
     if (strategy === 'retry' && handler !== undefined) {
       if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
-        rec.retryCount = (rec.retryCount ?? 0) + 1;
+        w.countRetry(node.id);
         const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
         this.pending--;
-        if (state._status === 'paused') state._pendingTasks.push(toPending(retry, handler.delayFor(task.attempt)));
+        if (w.status === 'paused') w.addPendingTask(toPending(retry, handler.delayFor(task.attempt)));
         else this.waitRetry(retry, handler.delayFor(task.attempt));
         this.afterActivation();
         return;
@@ -485,11 +471,11 @@ export class JobRun implements JobRunLink, PolicyRun {
         this.stop(node.id, error, code);
         return;
       }
-      rec.status = 'failed';
+      w.setRoutineStatus(node.id, 'failed');
     } else if (strategy === 'continue') {
-      rec.status = 'error_continued';
+      w.setRoutineStatus(node.id, 'error_continued');
     } else if (strategy === 'skip') {
-      rec.status = 'skipped';
+      w.setRoutineStatus(node.id, 'skipped');
     } else {
       this.stop(node.id, error, code);
       return;
@@ -499,9 +485,8 @@ export class JobRun implements JobRunLink, PolicyRun {
   }
 
   private stop(routineId: string, error: Error, code: string): void {
-    const rec = this.state._routineRecord(routineId);
-    rec.status = 'failed';
-    this.state._error = { code, message: error.message, routineId };
+    this.w.setRoutineStatus(routineId, 'failed');
+    this.w.setError({ code, message: error.message, routineId });
     this.pending--;
     this.terminate('failed', error);
     this.afterActivation(); // a pause() waiting for this activation must settle too
@@ -511,8 +496,8 @@ export class JobRun implements JobRunLink, PolicyRun {
     this.pending++;
     this.retries.add(task, delay, () => {
       this.pending--;
-      if (this.state._status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, task.merged);
-      else if (this.state._status === 'paused') this.state._pendingTasks.push(toPending(task, 0));
+      if (this.w.status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, task.merged);
+      else if (this.w.status === 'paused') this.w.addPendingTask(toPending(task, 0));
       this.checkDone();
     });
   }
@@ -521,7 +506,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
     if (this.pending === 0) this.checkDone();
     // a running job is never settled; this check keeps the common case to one comparison
-    if (this.active === 0 && this.state._status !== 'running') this.notifySettled();
+    if (this.active === 0 && this.w.status !== 'running') this.notifySettled();
   }
 
   private wakeIdleWaiters(): void {
@@ -556,23 +541,21 @@ export class JobRun implements JobRunLink, PolicyRun {
   }
 
   private checkDone(): void {
-    if (this.pending === 0 && this.state._status === 'running') this.terminate('completed', undefined);
+    if (this.pending === 0 && this.w.status === 'running') this.terminate('completed', undefined);
   }
 
   // ---------------------------------------------------------------- ending
 
   private terminate(status: 'completed' | 'failed' | 'cancelled', reason: Error | undefined): void {
-    const state = this.state;
-    if (state._status === 'completed' || state._status === 'failed' || state._status === 'cancelled') return;
-    state._setStatus(status);
+    const w = this.w;
+    if (w.isFinished) return;
+    w.transition(status);
     this.timeout.disarm();
     this.retries.clear();
     this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
     this.pending = this.active;
-    if (status === 'cancelled') {
-      state._pendingTasks = [];
-    }
+    if (status === 'cancelled') w.replacePendingTasks([]);
     if (reason !== undefined) {
       this.abortReason = reason;
       this.controller?.abort(reason);
@@ -581,17 +564,18 @@ export class JobRun implements JobRunLink, PolicyRun {
   }
 
   private onTimeout(): void {
-    if (this.state._status !== 'running') return;
-    const ms = this.state._timeoutMs ?? 0;
+    if (this.w.status !== 'running') return;
+    const ms = this.w.timeoutBudget ?? 0;
     const error = new ExecutionError(ErrorCode.EXECUTION_TIMEOUT, `Job ${this.state.jobId} exceeded its timeout of ${ms} ms; raise executionTimeout / timeout or make the routines faster.`, {
       details: { jobId: this.state.jobId, timeout: ms },
     });
-    this.state._error = { code: ErrorCode.EXECUTION_TIMEOUT, message: error.message, ...(this.state._currentRoutineId !== undefined ? { routineId: this.state._currentRoutineId } : {}) };
+    const current = this.state.currentRoutineId;
+    this.w.setError({ code: ErrorCode.EXECUTION_TIMEOUT, message: error.message, ...(current !== undefined ? { routineId: current } : {}) });
     this.terminate('failed', error);
   }
 
   private isSettled(): boolean {
-    const s = this.state._status;
+    const s = this.w.status;
     return s === 'completed' || s === 'failed' || s === 'cancelled' || (s === 'paused' && this.active === 0);
   }
 
@@ -609,7 +593,7 @@ export class JobRun implements JobRunLink, PolicyRun {
    * input), then queued tasks in order, then retries with their remaining delay.
    */
   snapshotPending(): PendingTask[] {
-    const out: PendingTask[] = [...this.state._pendingTasks];
+    const out: PendingTask[] = [...this.state.pendingTasks];
     const rerun = (task: Task, data: Record<string, unknown>): void => {
       out.push(toPending(new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, true, false)), 0));
     };

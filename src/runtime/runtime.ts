@@ -194,7 +194,7 @@ export class Runtime {
       const run = this.liveRun(jobId, 'resume');
       const state = run.state;
       if (state.status === 'paused') this.host.resume(run.flow, state);
-      return (state._run as JobRun).settled().then(() => state);
+      return (state.liveRun as JobRun).settled().then(() => state);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -339,5 +339,5 @@ export class Runtime {
 
 /** The JobRun driving a job of this runtime (flow.resume may have replaced the original one). */
 function runOf(state: JobState): JobRun {
-  return state._run as JobRun;
+  return state.liveRun as JobRun;
 }

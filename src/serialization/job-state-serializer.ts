@@ -1,15 +1,10 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// The job-state wire format: its type, version, DTO validation and JSON safety. Converting a
+// JobState to and from it is state/job-document.ts; this module knows no domain class.
 import { ErrorCode } from '../errors/error-codes.js';
 import { SerializationError } from '../errors/routilux-error.js';
-import { activationPolicyFromJSON } from '../policies/activation-policy.js';
-import { ExecutionTracker } from '../state/execution-tracker.js';
-import { HistoryBuffer } from '../state/history-buffer.js';
-import { JobState } from '../state/job-state.js';
-import type { JobStatus, PendingTask, RoutineStateRecord, SharedLogEntry } from '../state/job-types.js';
 import { JobStateDto } from './dto/job-state.dto.js';
 import { toDto } from './dto/validate-dto.js';
-import { assertJsonSafe, assertNoForbiddenKeys, parseJson } from './json-safety.js';
+import { assertJsonSafe, assertNoForbiddenKeys } from './json-safety.js';
 
 /** Current job-state format version. */
 export const JOB_STATE_FORMAT_VERSION = 1;
@@ -17,84 +12,14 @@ export const JOB_STATE_FORMAT_VERSION = 1;
 /** The JSON-safe form of a JobState (`jobState.serialize()`); see docs/persistence.md. */
 export type SerializedJobState = { [K in keyof JobStateDto]: JobStateDto[K] };
 
-/** @internal what a live run contributes to a snapshot. */
-export interface SnapshotSource {
-  snapshotPending(): PendingTask[];
-}
-
-function iso(d: Date): string {
-  return d.toISOString();
-}
-
-/** @internal JobState → plain JSON-safe object. A running job is captured as a consistent snapshot. */
-export function serializeJobState(state: JobState): SerializedJobState {
-  const run = state._run as (SnapshotSource & object) | undefined;
-  const live = state._status === 'running' && run !== undefined && typeof (run as Partial<SnapshotSource>).snapshotPending === 'function';
-  const pending = live ? run.snapshotPending() : state._pendingTasks;
-  const plain: SerializedJobState = {
-    type: 'JobState' as const,
-    version: JOB_STATE_FORMAT_VERSION,
-    jobId: state.jobId,
-    flowId: state.flowId,
-    status: state._status,
-    createdAt: iso(state.createdAt),
-    updatedAt: iso(state.updatedAt),
-    ...(state._currentRoutineId !== undefined ? { currentRoutineId: state._currentRoutineId } : {}),
-    routineStates: state._routineStates,
-    historyLimit: state._history.capacity,
-    historyDropped: state._history.dropped,
-    executionHistory: state._history.toArray().map((r) => ({ routineId: r.routineId, eventName: r.eventName, data: r.data, timestamp: iso(r.timestamp) })),
-    sharedData: state._sharedData,
-    sharedLog: state._sharedLog,
-    outputLog: state._outputLog.map((o) => ({ jobId: o.jobId, routineId: o.routineId, outputType: o.outputType, data: o.data, timestamp: iso(o.timestamp) })),
-    pendingTasks: pending.map((p) => ({ ...p })),
-    pausePoints: state._pausePoints.map((p) => ({ timestamp: iso(p.timestamp), reason: p.reason, checkpoint: p.checkpoint, pendingTaskCount: p.pendingTaskCount })),
-    deferredEvents: state._deferredEvents.map((d) => ({ ...d })),
-    ...(state._error !== undefined ? { error: { ...state._error } } : {}),
-    ...(state._cancelReason !== undefined ? { cancelReason: state._cancelReason } : {}),
-    slotBuffers: [...state._slotBuffers].map(([key, data]) => {
-      const cut = key.indexOf('\u0000');
-      return { routineId: key.slice(0, cut), slotName: key.slice(cut + 1), data };
-    }),
-    nextTaskSeq: state._nextTaskSeq,
-    elapsedMs: state._elapsedMs,
-    timeoutMs: state._timeoutMs !== undefined && Number.isFinite(state._timeoutMs) ? state._timeoutMs : null,
-    slotQueues: state._slotQueues,
-    lastActivationAt: state._lastActivationAt,
-    activationPolicies: Object.fromEntries([...state._activationPolicies].map(([id, policy]) => [id, policy.toJSON()])),
-    debugData: state._debugData,
-    tracker: state.tracker.toJSON(),
-  };
-  assertJsonSafe(plain, `JobState ${state.jobId}`);
+/** @internal Checks that a job document about to be returned by `serialize()` is JSON-safe. */
+export function checkJobDocument(plain: SerializedJobState): SerializedJobState {
+  assertJsonSafe(plain, `JobState ${plain.jobId}`);
   return plain;
 }
 
-function invalid(path: string, expected: string): never {
-  throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: ${path} must be ${expected}.`, { details: { path } });
-}
-
-/** An optional object whose every value is converted by `item`. */
-function plainRecord<T>(value: unknown, path: string, item: (v: unknown, path: string) => T): Record<string, T> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(path, 'an object');
-  const out: Record<string, T> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = item(v, `${path}.${k}`);
-  return out;
-}
-
-function payloadList(value: unknown, path: string): Record<string, unknown>[] {
-  if (!Array.isArray(value)) return invalid(path, 'an array of payload objects');
-  return value.map((p, i) => (typeof p === 'object' && p !== null && !Array.isArray(p) ? { ...(p as Record<string, unknown>) } : invalid(`${path}[${i}]`, 'a payload object')));
-}
-
-function date(value: string, path: string): Date {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: ${path} is not an ISO date (${value.slice(0, 40)}).`, { details: { path } });
-  return d;
-}
-
-/** @internal plain object → JobState; every problem is a typed error, nothing is guessed. */
-export function deserializeJobState(data: unknown): JobState {
+/** @internal Checks a job document (forbidden keys, type, version, shape) and returns it validated. */
+export function parseJobStateDocument(data: unknown): JobStateDto {
   assertNoForbiddenKeys(data, 'JobState document');
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const doc = data as { version?: unknown; type?: unknown };
@@ -108,76 +33,5 @@ export function deserializeJobState(data: unknown): JobState {
       });
     }
   }
-  const dto = toDto(JobStateDto, data, 'JobState document');
-  const state = new JobState(dto.flowId, { jobId: dto.jobId, historyLimit: dto.historyLimit });
-  state._createdAtMs = date(dto.createdAt, '$.createdAt').getTime();
-  state._status = dto.status as JobStatus;
-  state._updatedAtMs = date(dto.updatedAt, '$.updatedAt').getTime();
-  state._currentRoutineId = dto.currentRoutineId;
-  const states: Record<string, RoutineStateRecord> = {};
-  for (const [id, rec] of Object.entries(dto.routineStates)) {
-    if (typeof rec !== 'object' || rec === null || typeof rec['status'] !== 'string') {
-      throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: routineStates.${id} must be an object with a status.`, { details: { path: `$.routineStates.${id}` } });
-    }
-    states[id] = { ...(rec as RoutineStateRecord) };
-  }
-  state._routineStates = states;
-  const history = new HistoryBuffer(dto.historyLimit);
-  dto.executionHistory.forEach((r, i) => history.record(r.routineId, r.eventName, r.data, date(r.timestamp, `$.executionHistory[${i}].timestamp`).getTime()));
-  history.dropped = dto.historyDropped;
-  state._history = history;
-  state._sharedData = { ...dto.sharedData };
-  state._sharedLog = dto.sharedLog.map((e, i) => {
-    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: sharedLog[${i}] must be an object.`);
-    return { ...e } as SharedLogEntry;
-  });
-  state._outputLog = dto.outputLog.map((o, i) => ({ jobId: o.jobId, routineId: o.routineId, outputType: o.outputType, data: o.data, timestamp: date(o.timestamp, `$.outputLog[${i}].timestamp`) }));
-  state._pendingTasks = dto.pendingTasks.map((p, i) => {
-    if (!/^t\d+$/.test(p.taskId)) throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: pendingTasks[${i}].taskId must look like "t<number>".`);
-    return { taskId: p.taskId, routineId: p.routineId, slotName: p.slotName, data: { ...p.data }, attempt: p.attempt, merged: p.merged, delayMs: p.delayMs };
-  });
-  state._pausePoints = dto.pausePoints.map((p, i) => ({ timestamp: date(p.timestamp, `$.pausePoints[${i}].timestamp`), reason: p.reason, checkpoint: p.checkpoint, pendingTaskCount: p.pendingTaskCount }));
-  state._deferredEvents = dto.deferredEvents.map((d) => ({ routineId: d.routineId, eventName: d.eventName, data: { ...d.data } }));
-  if (dto.error !== undefined) state._error = { code: dto.error.code, message: dto.error.message, ...(dto.error.routineId !== undefined ? { routineId: dto.error.routineId } : {}) };
-  state._cancelReason = dto.cancelReason;
-  state._slotBuffers = new Map(dto.slotBuffers.map((b) => [`${b.routineId}\u0000${b.slotName}`, { ...b.data }]));
-  state._nextTaskSeq = dto.nextTaskSeq;
-  state._elapsedMs = dto.elapsedMs;
-  state._timeoutMs = dto.timeoutMs ?? Infinity;
-  state.tracker = ExecutionTracker.fromJSON(dto.tracker);
-  state._slotQueues = plainRecord(dto.slotQueues, '$.slotQueues', (slots, path) => plainRecord(slots, path, (queue, qpath) => payloadList(queue, qpath)));
-  state._lastActivationAt = plainRecord(dto.lastActivationAt, '$.lastActivationAt', (v, path) => (typeof v === 'number' && Number.isFinite(v) ? v : invalid(path, 'a number')));
-  state._activationPolicies = new Map(Object.entries(plainRecord(dto.activationPolicies, '$.activationPolicies', (v) => activationPolicyFromJSON(v))));
-  state._debugData = plainRecord(dto.debugData, '$.debugData', (captures, path) =>
-    Array.isArray(captures) ? captures.map((c, i) => plainRecord(c, `${path}[${i}]`, (queue, qpath) => payloadList(queue, qpath))) : invalid(path, 'an array'),
-  );
-  return state;
-}
-
-/** @internal writes a JobState as JSON (directories created; atomic replace). */
-export async function saveJobState(state: JobState, path: string): Promise<void> {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new SerializationError(ErrorCode.INVALID_ARGUMENT, `save(path) needs a file path; got ${typeof path}.`);
-  }
-  const text = JSON.stringify(serializeJobState(state), null, 2);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, path);
-}
-
-/** @internal reads a JobState written by save. */
-export async function loadJobState(path: string): Promise<JobState> {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new SerializationError(ErrorCode.INVALID_ARGUMENT, `JobState.load(path) needs a file path; got ${typeof path}.`);
-  }
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    const code = (cause as { code?: string }).code;
-    if (code === 'ENOENT') throw new SerializationError(ErrorCode.FILE_NOT_FOUND, `No JobState file at ${path}; check the path (save it with jobState.save(path)).`, { cause, details: { path } });
-    throw new SerializationError(ErrorCode.INVALID_FORMAT, `Could not read JobState file ${path}: ${(cause as Error).message}.`, { cause, details: { path } });
-  }
-  return deserializeJobState(parseJson(text, `JobState file ${path}`));
+  return toDto(JobStateDto, data, 'JobState document');
 }
