@@ -70,7 +70,7 @@ export class JobHost {
 
   /** Starts a job (a new one, or the prepared `options.state`) at `entry`'s trigger slot. */
   start(flow: HostedFlow, plan: FlowPlan, entry: PlanNode, params: Record<string, unknown>, options: HostStartOptions): JobRun {
-    const state = options.state ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit });
+    const state = options.state ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock });
     const run = this.runFor(flow, plan, state, options.timeout, options.maxWorkers);
     run.start(entry, params);
     return run;
@@ -78,7 +78,7 @@ export class JobHost {
 
   /** Starts a new job with no entry activation (its data arrives through `post`). */
   open(flow: HostedFlow, plan: FlowPlan): JobRun {
-    const run = this.runFor(flow, plan, new JobState(flow.flowId, { historyLimit: flow.historyLimit }), flow.executionTimeout, flow.maxWorkers);
+    const run = this.runFor(flow, plan, new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock }), flow.executionTimeout, flow.maxWorkers);
     run.open();
     return run;
   }
