@@ -128,3 +128,10 @@ export type {
   RetentionOptions,
   JobLease,
 } from './ports/job-store.js';
+
+// engine seams: the flow and job views handlers and policies see, the file store, commit semantics
+export type { ExecutionFlow } from './routine/execution-context.js';
+export type { PolicyJobView } from './policies/activation-policy.js';
+export { applyActivationCommit } from './stores/apply-commit.js';
+export { FileJobStore } from './stores/file-job-store.js';
+export type { FileJobStoreOptions } from './stores/file-job-store.js';

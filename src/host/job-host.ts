@@ -5,6 +5,7 @@ import type { FlowPlan, PlanNode } from '../runtime/flow-plan.js';
 import { JobRun, type RunFlow } from '../runtime/job-run.js';
 import { checkRestorable } from '../runtime/runtime-checks.js';
 import type { Scheduler } from '../runtime/scheduler.js';
+import type { JobStore } from '../ports/job-store.js';
 import { JobState } from '../state/job-state.js';
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from './job-defaults.js';
 
@@ -31,6 +32,8 @@ export interface JobHostOptions {
   readonly adoptRuns: boolean;
   /** Whether paused jobs stay in `live` (a Runtime lists them; a Flow only tracks running jobs for shutdown). */
   readonly keepPaused: boolean;
+  /** A durable store every job of this host commits through (none: the in-memory path). */
+  readonly store?: JobStore;
   /** Called when a job this host drives settles; `left` is true when it just left `live`. */
   readonly onSettled?: (state: JobState, left: boolean) => void;
 }
@@ -41,6 +44,8 @@ export interface HostStartOptions {
   readonly maxWorkers: number;
   /** A prepared (`pending`) job to start instead of a new one. */
   readonly state?: JobState;
+  /** The registry name the flow runs under (recorded by a store). */
+  readonly flowName?: string;
 }
 
 /**
@@ -71,14 +76,14 @@ export class JobHost {
   /** Starts a job (a new one, or the prepared `options.state`) at `entry`'s trigger slot. */
   start(flow: HostedFlow, plan: FlowPlan, entry: PlanNode, params: Record<string, unknown>, options: HostStartOptions): JobRun {
     const state = options.state ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock });
-    const run = this.runFor(flow, plan, state, options.timeout, options.maxWorkers);
+    const run = this.runFor(flow, plan, state, options.timeout, options.maxWorkers, options.flowName);
     run.start(entry, params);
     return run;
   }
 
   /** Starts a new job with no entry activation (its data arrives through `post`). */
-  open(flow: HostedFlow, plan: FlowPlan): JobRun {
-    const run = this.runFor(flow, plan, new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock }), flow.executionTimeout, flow.maxWorkers);
+  open(flow: HostedFlow, plan: FlowPlan, flowName?: string): JobRun {
+    const run = this.runFor(flow, plan, new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock }), flow.executionTimeout, flow.maxWorkers, flowName);
     run.open();
     return run;
   }
@@ -87,10 +92,10 @@ export class JobHost {
    * Continues a paused or restored job of `flow` on this host: checks that its pending work
    * fits the flow's plan, then resumes it (deferred events first, then pending tasks).
    */
-  resume(flow: HostedFlow, state: JobState, timeout?: number): JobRun {
+  resume(flow: HostedFlow, state: JobState, timeout?: number, flowName?: string): JobRun {
     const plan = flow.plan();
     checkRestorable(state, plan, flow.flowId);
-    const run = this.runFor(flow, plan, state, timeout ?? state.writer.timeoutBudget ?? flow.executionTimeout, flow.maxWorkers);
+    const run = this.runFor(flow, plan, state, timeout ?? state.writer.timeoutBudget ?? flow.executionTimeout, flow.maxWorkers, flowName);
     run.resume();
     return run;
   }
@@ -148,11 +153,14 @@ export class JobHost {
   }
 
   /** The job's run on this host's scheduler (its existing run when that one may be kept), tracked. */
-  private runFor(flow: HostedFlow, plan: FlowPlan, state: JobState, timeout: number, maxWorkers: number): JobRun {
+  private runFor(flow: HostedFlow, plan: FlowPlan, state: JobState, timeout: number, maxWorkers: number, flowName: string | undefined): JobRun {
     const existing = state.liveRun;
     let run: JobRun;
     if (existing instanceof JobRun && existing.plan === plan && (this.options.adoptRuns || this.live.get(state.jobId) === state)) run = existing;
-    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers });
+    else {
+      const store = this.options.store;
+      run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers, ...(store !== undefined ? { store } : {}), ...(flowName !== undefined ? { flowName } : {}) });
+    }
     this.live.set(state.jobId, state);
     run.watch(this.watcher);
     return run;

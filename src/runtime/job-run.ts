@@ -18,6 +18,8 @@ import { FanOutRest, Task, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
+import { DurableRun, type DurableOwner, type HeldDelivery } from './durable-run.js';
+import type { JobStore } from '../ports/job-store.js';
 
 
 const NO_TASKS: readonly Task[] = [];
@@ -42,6 +44,10 @@ export interface JobRunOptions {
   readonly scheduler: Scheduler;
   /** Most activations of this job at once. */
   readonly maxWorkers: number;
+  /** A durable store: every activation is committed through it before its deliveries run. */
+  readonly store?: JobStore;
+  /** The registry name the job runs under (recorded by the store). */
+  readonly flowName?: string;
 }
 
 /**
@@ -49,7 +55,7 @@ export interface JobRunOptions {
  * pending count, and settles on completion, failure, timeout, cancel or pause. All
  * run-time state lives here or in the JobState, never in routines.
  */
-export class JobRun implements JobRunLink, PolicyRun {
+export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   readonly flow: RunFlow;
   readonly plan: FlowPlan;
   readonly state: JobState;
@@ -75,6 +81,8 @@ export class JobRun implements JobRunLink, PolicyRun {
   private inFlight: Set<Task> | undefined;
   /** Activation policies of this job's logic routines (created on first use). */
   private engine: PolicyEngine | undefined;
+  /** The store side of the run when a store is configured; undefined (the in-memory path) otherwise. */
+  private readonly durable: DurableRun | undefined;
   /** Called each time the job settles (finished, or paused with nothing active): the hosts that track this job. */
   private watchers: ((run: JobRun) => void)[] = [];
 
@@ -93,6 +101,10 @@ export class JobRun implements JobRunLink, PolicyRun {
     this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
     this.retries = new RetryWaits(this.clock);
     this.timeout = new JobTimeout(this.w, this.clock, () => this.onTimeout());
+    if (options.store !== undefined) {
+      this.durable = new DurableRun(options.store, this, this.state, options.flowName);
+      this.durable.open(this.w.status === 'pending');
+    }
   }
 
   /** Wall-clock time for history entries: the running activation's start inside a dispatch loop, else a clock read. */
@@ -134,7 +146,7 @@ export class JobRun implements JobRunLink, PolicyRun {
 
   /** Resolves when the job stops running: finished, or paused with nothing active. */
   settled(): Promise<void> {
-    if (this.isSettled()) return Promise.resolve();
+    if (this.isSettled()) return this.durable === undefined ? Promise.resolve() : this.durable.idle();
     return new Promise<void>((resolve) => this.settleWaiters.push(resolve));
   }
 
@@ -155,7 +167,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     w.setCurrentRoutine(entry.id);
     w.record(entry.id, 'start', params, this.clock.now());
     this.timeout.arm();
-    this.deliver(entry.slots.get('trigger')!, { ...params }, w.takeTaskSeq(), 1, false);
+    this.deliver(entry.slots.get('trigger')!, { ...params }, w.takeTaskSeq(), 1, false, undefined);
   }
 
   /** Starts a job with no entry activation: its data arrives through `post`. Completes when idle like any job. */
@@ -171,7 +183,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     const slot = node.slots.get(slotName)!;
     if (node.logic !== undefined && w.status === 'running') this.policies().assertRoom(slot);
     w.record(node.id, 'post', data, this.clock.now());
-    this.deliver(slot, { ...data }, w.takeTaskSeq(), 1, false);
+    this.deliver(slot, { ...data }, w.takeTaskSeq(), 1, false, undefined);
   }
 
   /** Continues a paused or restored job: deferred events first, then pending tasks in order. */
@@ -187,12 +199,13 @@ export class JobRun implements JobRunLink, PolicyRun {
       const slot = p.slotName === '' ? pnode.logicSlot! : pnode.slots.get(p.slotName)!; // '' = a logic activation
       const seq = Number(p.taskId.slice(1));
       if (p.delayMs > 0) this.waitRetry(new Task(this, slot, p.data, seq, Task.bitsOf(p.attempt, p.merged, false)), p.delayMs);
-      else this.deliver(slot, p.data, seq, p.attempt, p.merged);
+      else this.deliverNow(slot, p.data, seq, p.attempt, p.merged); // already durable: it was pending
     }
     // Logic routines with data waiting (kept across a pause, or restored from a saved job)
     // are evaluated again; a restored job has no engine yet, so it is created when needed.
     if (this.engine !== undefined || w.slotQueueRoutines().length > 0) this.policies().onResume();
     if (this.pending === 0 && this.active === 0) queueMicrotask(() => this.checkDone());
+    this.durable?.scheduleFlush();
   }
 
   /** Stops dispatch, keeps queued work as pending tasks, records one pause point. */
@@ -211,15 +224,18 @@ export class JobRun implements JobRunLink, PolicyRun {
     const now = this.clock.now();
     this.engine?.onPause();
     w.recordPause(now, reason, checkpoint);
+    this.durable?.scheduleFlush(true);
     // The job settles (execute/resume resolve) once nothing is active; the pause promise of
     // a handler that paused its own job resolves once every *other* activation is done, so
     // awaiting it from inside cannot deadlock.
     this.notifySettled();
     const exclude = this.callerSeq();
-    if (this.idleExcept(exclude)) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.idleWaiters.push({ exclude, resolve });
-    });
+    const idle = this.idleExcept(exclude)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.idleWaiters.push({ exclude, resolve });
+        });
+    return this.durable === undefined ? idle : idle.then(() => this.durable!.idle()); // with a store: once the pause is written
   }
 
   /** Cancels: status at once, queued work dropped, handlers aborted; resolves when they settle or after `grace` ms. */
@@ -242,7 +258,8 @@ export class JobRun implements JobRunLink, PolicyRun {
 
   // ---------------------------------------------------------------- emitting
 
-  emitFrom(node: PlanNode, eventName: string, data: unknown): void {
+  /** Emits `eventName` of `node`; `from` is the emitting activation (its deliveries wait for its commit when a store is configured). */
+  emitFrom(node: PlanNode, eventName: string, data: unknown, from?: Task): void {
     const event = node.events.get(eventName);
     if (event === undefined) {
       throw new DefinitionError(
@@ -267,7 +284,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     // and the last one takes it (see Lane.shift).
     const payload = data as Record<string, unknown>;
     const targets = event.targets;
-    if (status === 'running' && event.fanOut) {
+    if (status === 'running' && event.fanOut && this.durable === undefined) {
       const first = w.takeTaskSeq(targets.length);
       this.pending += targets.length;
       this.scheduler.enqueueFan(this.lane, new FanOutRest(targets, { ...payload }, first));
@@ -275,11 +292,39 @@ export class JobRun implements JobRunLink, PolicyRun {
     }
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), w.takeTaskSeq(), 1, false);
+      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), w.takeTaskSeq(), 1, false, from);
     }
   }
 
-  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
+  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean, from: Task | undefined): void {
+    if (this.durable !== undefined) {
+      this.pending++; // held work keeps the job from completing
+      this.durable.hold({ slot, data, seq, bits: Task.bitsOf(attempt, merged, false) }, from);
+      return;
+    }
+    this.deliverNow(slot, data, seq, attempt, merged);
+  }
+
+  /** Deliveries whose commit is written: they run now (or wait as pending tasks when paused; a finished job drops them). */
+  release(held: readonly HeldDelivery[]): void {
+    for (const h of held) {
+      this.pending--;
+      if (this.w.isFinished) continue;
+      if (h.slot.viaPolicy && this.w.status === 'running') this.durable!.consumedTask(h.seq);
+      this.deliverNow(h.slot, h.data, h.seq, h.bits >>> 2, (h.bits & 1) !== 0);
+    }
+    if (this.w.isFinished) this.pending = this.active;
+    this.afterActivation();
+  }
+
+  /** A commit could not be written: the job fails with the store's error (nothing it did not record runs). */
+  commitFailed(error: Error): void {
+    if (this.w.isFinished) return;
+    this.w.setError({ code: errorCode(error), message: error.message });
+    this.terminate('failed', error);
+  }
+
+  private deliverNow(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
     const bits = Task.bitsOf(attempt, merged, false);
     if (this.w.status === 'paused') {
       this.w.addPendingTask(toPending(new Task(this, slot, data, seq, bits), 0));
@@ -310,6 +355,7 @@ export class JobRun implements JobRunLink, PolicyRun {
       if (this.w.isFinished) return; // terminate already dropped this hold from the count
       this.pending--;
       this.afterActivation();
+      this.durable?.scheduleFlush();
     };
     promise.then(done, (error: unknown) => {
       if (!this.w.isFinished) {
@@ -374,6 +420,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task, session);
     const node = slot.node;
     this.w.activationStarted(node.index, node.id, task.attempt === 1);
+    this.durable?.began(task);
     const started = this.scheduler.tick;
     this.active++;
     let data = task.shared ? { ...task.data } : task.data;
@@ -403,7 +450,7 @@ export class JobRun implements JobRunLink, PolicyRun {
             this.inFlight!.delete(task);
             this.active--;
             this.statsOf(node).add(true, now - started);
-            this.succeed(node);
+            this.succeed(task);
           } finally {
             session.resume(now);
           }
@@ -422,7 +469,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     }
     this.active--;
     this.scheduler.recordSync(this.statsOf(node));
-    this.succeed(node);
+    this.succeed(task);
     return false;
   }
 
@@ -436,10 +483,12 @@ export class JobRun implements JobRunLink, PolicyRun {
     return merged;
   }
 
-  private succeed(node: PlanNode): void {
+  private succeed(task: Task): void {
+    const node = task.slot.node;
     this.w.activationSucceeded(node.index, node.id);
     this.pending--;
     this.afterActivation();
+    this.durable?.ended(task, 'completed');
   }
 
   private fail(task: Task, data: Record<string, unknown>, thrown: unknown, started: number, merged = true): void {
@@ -451,6 +500,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     if (w.status !== 'running' && w.status !== 'paused') {
       this.pending--;
       this.afterActivation();
+      this.durable?.ended(task, 'failed');
       return;
     }
     w.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
@@ -463,12 +513,17 @@ export class JobRun implements JobRunLink, PolicyRun {
         const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
         this.pending--;
         if (w.status === 'paused') w.addPendingTask(toPending(retry, handler.delayFor(task.attempt)));
-        else this.waitRetry(retry, handler.delayFor(task.attempt));
+        else {
+          this.waitRetry(retry, handler.delayFor(task.attempt));
+          this.durable?.waitingTask(retry, handler.delayFor(task.attempt));
+        }
         this.afterActivation();
+        this.durable?.ended(task, 'retrying');
         return;
       }
       if (handler.isCritical) {
         this.stop(node.id, error, code);
+        this.durable?.ended(task, 'failed');
         return;
       }
       w.setRoutineStatus(node.id, 'failed');
@@ -478,10 +533,12 @@ export class JobRun implements JobRunLink, PolicyRun {
       w.setRoutineStatus(node.id, 'skipped');
     } else {
       this.stop(node.id, error, code);
+      this.durable?.ended(task, 'failed');
       return;
     }
     this.pending--;
     this.afterActivation();
+    this.durable?.ended(task, strategy === 'continue' ? 'continued' : strategy === 'skip' ? 'skipped' : 'failed');
   }
 
   private stop(routineId: string, error: Error, code: string): void {
@@ -496,7 +553,7 @@ export class JobRun implements JobRunLink, PolicyRun {
     this.pending++;
     this.retries.add(task, delay, () => {
       this.pending--;
-      if (this.w.status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, task.merged);
+      if (this.w.status === 'running') this.deliverNow(task.slot, task.data, task.seq, task.attempt, task.merged); // recorded as pending by the failed attempt's commit
       else if (this.w.status === 'paused') this.w.addPendingTask(toPending(task, 0));
       this.checkDone();
     });
@@ -560,6 +617,7 @@ export class JobRun implements JobRunLink, PolicyRun {
       this.abortReason = reason;
       this.controller?.abort(reason);
     }
+    this.durable?.scheduleFlush(true);
     this.notifySettled();
   }
 
@@ -583,6 +641,15 @@ export class JobRun implements JobRunLink, PolicyRun {
     if (!this.isSettled()) return;
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
+    if (this.durable !== undefined) {
+      // with a store, a job settles once what it did is written
+      void this.durable.idle().then(() => this.wake(waiters));
+      return;
+    }
+    this.wake(waiters);
+  }
+
+  private wake(waiters: readonly (() => void)[]): void {
     for (const w of waiters) w();
     for (const w of this.watchers) w(this);
   }

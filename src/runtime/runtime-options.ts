@@ -1,5 +1,6 @@
 import type { JobState } from '../state/job-state.js';
 import type { Clock } from './clock.js';
+import type { JobStore } from '../ports/job-store.js';
 import type { FlowRegistry } from './flow-registry.js';
 
 /** Options of `new Runtime(...)`. Durations in milliseconds. */
@@ -12,6 +13,12 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Finished jobs kept for `getJob`/`listJobs`; the oldest are forgotten beyond this. @default 10000 */
   maxFinishedJobs?: number;
+  /**
+   * A durable store: every job of this runtime is created in it and each activation is
+   * committed through it before the work it produced runs. Without one, jobs live in memory
+   * only, at no cost. See docs/decisions/0004-engine-seams.md.
+   */
+  store?: JobStore;
 }
 
 /** Options of `runtime.exec`. */

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { FlowPlan, PlanNode } from './flow-plan.js';
 import { FlowRegistry } from './flow-registry.js';
 import type { JobRun } from './job-run.js';
+import type { JobStore } from '../ports/job-store.js';
 import type { RuntimeExecOptions, RuntimeOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime-options.js';
 import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runtime-checks.js';
 import { Scheduler } from './scheduler.js';
@@ -45,7 +46,11 @@ export class Runtime {
 
   constructor(options: RuntimeOptions = {}) {
     assertOptions(options, 'Runtime');
-    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs'], 'Runtime');
+    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'store'], 'Runtime');
+    const store = options.store;
+    if (store !== undefined && !isJobStore(store)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Runtime store must implement the JobStore port (create, load, commit, put, …); got ${describe(store)}.`);
+    }
     const concurrency = options.concurrency ?? 10;
     assertNumber(concurrency, 'Runtime concurrency', { min: 1, max: 10_000, integer: true });
     if (options.registry !== undefined && !(options.registry instanceof FlowRegistry)) {
@@ -62,7 +67,7 @@ export class Runtime {
     this.maxFinished = maxFinished;
     const scheduler = new Scheduler(concurrency, clock);
     this.scheduler = scheduler;
-    this.host = new JobHost({ scheduler: () => scheduler, clock, adoptRuns: false, keepPaused: true, onSettled: (state, left) => this.settledOne(state, left) });
+    this.host = new JobHost({ scheduler: () => scheduler, clock, adoptRuns: false, keepPaused: true, ...(store !== undefined ? { store } : {}), onSettled: (state, left) => this.settledOne(state, left) });
   }
 
   /** The shared activation budget. */
@@ -107,7 +112,7 @@ export class Runtime {
           throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Job ${given.jobId} is paused: exec continues it where it stopped, so entryRoutineId / entryParams cannot be given.`);
         }
         this.finished.delete(given.jobId);
-        this.host.resume(flow, given, options.timeout);
+        this.host.resume(flow, given, options.timeout, flowName);
         return given;
       }
     }
@@ -115,7 +120,7 @@ export class Runtime {
     const params = options.entryParams ?? {};
     assertPayload(params, 'runtime.exec entryParams');
     if (given !== undefined) this.finished.delete(given.jobId);
-    return this.host.start(flow, plan, entry, params, { timeout: options.timeout ?? flow.executionTimeout, maxWorkers: flow.maxWorkers, ...(given !== undefined ? { state: given } : {}) }).state;
+    return this.host.start(flow, plan, entry, params, { timeout: options.timeout ?? flow.executionTimeout, maxWorkers: flow.maxWorkers, flowName, ...(given !== undefined ? { state: given } : {}) }).state;
   }
 
   /**
@@ -151,7 +156,7 @@ export class Runtime {
       });
     }
     assertPayload(data, 'runtime.post data');
-    run ??= this.host.open(flow, plan);
+    run ??= this.host.open(flow, plan, flowName);
     run.post(node, slotName, data);
     return run.state;
   }
@@ -335,6 +340,12 @@ export class Runtime {
     }
     return false;
   }
+}
+
+function isJobStore(value: unknown): value is JobStore {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return ['create', 'load', 'commit', 'put', 'close'].every((m) => typeof v[m] === 'function');
 }
 
 /** The JobRun driving a job of this runtime (flow.resume may have replaced the original one). */

@@ -23,7 +23,7 @@ export interface TaskRun {
   /** Runs a dispatched task; true when it went asynchronous (`session` is resumed when it settles). */
   runTask(task: Task, session: ActivationSession): boolean;
   holdFor(task: Task, promise: PromiseLike<unknown>): void;
-  emitFrom(node: PlanNode, eventName: string, data: unknown): void;
+  emitFrom(node: PlanNode, eventName: string, data: unknown, from?: Task): void;
   nodeOf(routine: object): PlanNode;
 }
 
@@ -135,7 +135,7 @@ export class Task implements ActiveContext {
 
   emitFrom(routine: object, eventName: string, data: unknown): void {
     const node = this.slot.node;
-    this.run.emitFrom(routine === node.routine ? node : this.run.nodeOf(routine), eventName, data);
+    this.run.emitFrom(routine === node.routine ? node : this.run.nodeOf(routine), eventName, data, this);
   }
 
   /** A plain view for logs and debuggers (the getters are not enumerable). */

@@ -345,6 +345,11 @@ export class JobWriter {
     this.log ??= new ChangeRecorder();
   }
 
+  /** @internal true when changes were recorded since the last `takeChanges`. */
+  get hasChanges(): boolean {
+    return this.log !== undefined && !this.log.isEmpty;
+  }
+
   /** @internal the changes since the last call, as changes to the serialized document; undefined when not recording. */
   takeChanges(): JobChanges | undefined {
     const log = this.log;
