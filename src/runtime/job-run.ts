@@ -1,5 +1,5 @@
 import { ErrorCode } from '../errors/error-codes.js';
-import { DefinitionError, ExecutionError, InvalidArgumentError, isRoutiluxError } from '../errors/routilux-error.js';
+import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import type { ErrorHandler } from '../flow/error-handler.js';
 import type { MergeFunction } from '../graph/merge-strategy.js';
 import type { ExecutionFlow } from '../routine/execution-context.js';
@@ -18,6 +18,7 @@ import { FanOutRest, Task, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
+import { decideFailure, errorCode } from './error-policy.js';
 import { DurableRun, type DurableOwner, type HeldDelivery } from './durable-run.js';
 import type { JobStore } from '../ports/job-store.js';
 
@@ -505,40 +506,29 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     }
     w.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
     w.routineFailed(node.id, { code, message: error.message });
-    const handler: ErrorHandler | undefined = node.routine.getErrorHandler() ?? this.flow.getErrorHandler(); // neither: STOP
-    const strategy = handler?.strategy ?? 'stop';
-    if (strategy === 'retry' && handler !== undefined) {
-      if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
-        w.countRetry(node.id);
-        const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
-        this.pending--;
-        if (w.status === 'paused') w.addPendingTask(toPending(retry, handler.delayFor(task.attempt)));
-        else {
-          this.waitRetry(retry, handler.delayFor(task.attempt));
-          this.durable?.waitingTask(retry, handler.delayFor(task.attempt));
-        }
-        this.afterActivation();
-        this.durable?.ended(task, 'retrying');
-        return;
+    const decision = decideFailure(node.routine.getErrorHandler() ?? this.flow.getErrorHandler(), task.attempt, error);
+    if (decision.kind === 'retry') {
+      w.countRetry(node.id);
+      const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
+      this.pending--;
+      if (w.status === 'paused') w.addPendingTask(toPending(retry, decision.delay));
+      else {
+        this.waitRetry(retry, decision.delay);
+        this.durable?.waitingTask(retry, decision.delay);
       }
-      if (handler.isCritical) {
-        this.stop(node.id, error, code);
-        this.durable?.ended(task, 'failed');
-        return;
-      }
-      w.setRoutineStatus(node.id, 'failed');
-    } else if (strategy === 'continue') {
-      w.setRoutineStatus(node.id, 'error_continued');
-    } else if (strategy === 'skip') {
-      w.setRoutineStatus(node.id, 'skipped');
-    } else {
+      this.afterActivation();
+      this.durable?.ended(task, 'retrying');
+      return;
+    }
+    if (decision.kind === 'stop') {
       this.stop(node.id, error, code);
       this.durable?.ended(task, 'failed');
       return;
     }
+    w.setRoutineStatus(node.id, decision.status);
     this.pending--;
     this.afterActivation();
-    this.durable?.ended(task, strategy === 'continue' ? 'continued' : strategy === 'skip' ? 'skipped' : 'failed');
+    this.durable?.ended(task, decision.status === 'error_continued' ? 'continued' : decision.status === 'skipped' ? 'skipped' : 'failed');
   }
 
   private stop(routineId: string, error: Error, code: string): void {
@@ -672,10 +662,4 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     return out;
   }
 
-}
-
-function errorCode(error: Error): string {
-  if (isRoutiluxError(error)) return error.code;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : ErrorCode.ROUTINE_FAILED;
 }
