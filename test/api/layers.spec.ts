@@ -49,7 +49,9 @@ describe('layers', () => {
     expect(valueImportsOf('class-transformer').every((f) => f.startsWith('serialization/'))).toBe(true);
     expect(valueImportsOf('@nestjs').every((f) => f.startsWith('nest/'))).toBe(true);
     expect(valueImportsOf('@marcbachmann/cel-js')).toEqual(['builtins/conditions/cel-sandbox.ts']);
-    expect(valueImportsOf('yaml').every((f) => f.startsWith('builtins/'))).toBe(true);
+    expect(valueImportsOf('yaml').every((f) => /^(builtins|documents)\//.test(f))).toBe(true);
+    expect(valueImportsOf('ajv')).toEqual(['documents/flow-schema.ts']);
+    expect(valueImportsOf('commander').every((f) => f.startsWith('cli/'))).toBe(true);
     // class-validator: configuration, the wire DTOs and the built-ins' config classes
     expect(valueImportsOf('class-validator').every((f) => /^(config|serialization|builtins)\//.test(f))).toBe(true);
   });
