@@ -33,6 +33,7 @@ export const ErrorCode = {
   UNSERIALIZABLE_FUNCTION: 'UNSERIALIZABLE_FUNCTION',
   DUPLICATE_FUNCTION_NAME: 'DUPLICATE_FUNCTION_NAME',
   UNKNOWN_FUNCTION: 'UNKNOWN_FUNCTION',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 } as const;
 
 /** Union of every stable error code (see {@link ErrorCode}). */

@@ -163,7 +163,11 @@ function connectAll(flow: Flow, connections: readonly DocumentConnection[], what
             : error.code === ErrorCode.UNKNOWN_SLOT
               ? c.paths.slot
               : c.paths.source.replace(/\/[^/]*$/, '');
-      problems.push({ code: error.code, issue: { path, message: error.message.replace(/\.$/, '') }, details: error.details });
+      const message =
+        error.code === ErrorCode.UNKNOWN_ROUTINE
+          ? `no routine "${String(error.details['routineId'])}" is declared under routines; declare it or fix the id (the shorthand splits "routineId.name" at the last ".", so ids and names containing "." need the long form)`
+          : error.message.replace(/\.$/, '');
+      problems.push({ code: error.code, issue: { path, message }, details: error.details });
     }
   }
   if (problems.length > 0) throw documentError(problems[0]!.code, what, problems.map((p) => p.issue), { ...problems[0]!.details });
