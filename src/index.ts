@@ -128,3 +128,8 @@ export type {
   RetentionOptions,
   JobLease,
 } from './ports/job-store.js';
+
+// diagrams (services.md §9): Mermaid and D2 text for a flow or a flow document
+export { flowToMermaid } from './diagrams/mermaid.js';
+export { flowToD2 } from './diagrams/d2.js';
+export type { DiagramSource } from './diagrams/diagram-model.js';
