@@ -133,3 +133,8 @@ export type {
 export { loadFlowFile, FLOW_FILE_EXTENSIONS } from './documents/load-flow-file.js';
 export type { FlowDocumentOptions } from './documents/flow-yaml.js';
 export type { DocumentIssue } from './documents/document-issues.js';
+
+// diagrams (services.md §9): Mermaid and D2 text for a flow or a flow document
+export { flowToMermaid } from './diagrams/mermaid.js';
+export { flowToD2 } from './diagrams/d2.js';
+export type { DiagramSource } from './diagrams/diagram-model.js';
