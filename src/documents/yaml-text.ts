@@ -46,7 +46,7 @@ function position(text: string, lines: LineCounter, offset: number): { line: num
 function syntaxError(what: string, text: string, lines: LineCounter, offset: number, message: string): SerializationError {
   const { line, column } = position(text, lines, offset);
   return new SerializationError(ErrorCode.INVALID_FORMAT, `${what} is not valid YAML/JSON at line ${line}, column ${column}: ${message}.`, {
-    details: { line, column, path: '', issues: [{ path: '', message, line, column }] },
+    details: { stage: 'syntax', line, column, path: '', issues: [{ path: '', message, line, column }] },
   });
 }
 
