@@ -53,14 +53,14 @@ export class KeyVerifier {
  */
 export function credentialOf(headers: IncomingHttpHeaders, rawHeaders: readonly string[]): string | undefined {
   let authorization = 0;
-  let apiKey = 0;
+  let apiKeyHeaders = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
     if (name === 'authorization') authorization++;
-    else if (name === 'x-api-key') apiKey++;
+    else if (name === 'x-api-key') apiKeyHeaders++;
   }
-  if (authorization + apiKey !== 1) return undefined;
-  if (apiKey === 1) {
+  if (authorization + apiKeyHeaders !== 1) return undefined;
+  if (apiKeyHeaders === 1) {
     const value = headers['x-api-key'];
     return typeof value === 'string' && value.length > 0 ? value : undefined;
   }

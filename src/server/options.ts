@@ -124,11 +124,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const host = o.host === undefined ? '127.0.0.1' : o.host;
   if (typeof host !== 'string' || host.length === 0) throw bad('createServer host must be a non-empty string such as "127.0.0.1".', { option: 'host' });
   let apiKeys: string[];
-  if (o.apiKeys !== undefined) {
-    if (!Array.isArray(o.apiKeys) || o.apiKeys.some((k) => typeof k !== 'string' || k.trim().length === 0)) {
+  const listed: unknown = o.apiKeys;
+  if (listed !== undefined) {
+    if (!Array.isArray(listed) || !listed.every((k) => typeof k === 'string' && k.trim().length > 0)) {
       throw bad('createServer apiKeys must be an array of non-empty strings.', { option: 'apiKeys' });
     }
-    apiKeys = (o.apiKeys as string[]).map((k) => k.trim());
+    apiKeys = (listed as string[]).map((k) => k.trim());
   } else apiKeys = keysFromEnv(process.env.ROUTILUX_API_KEYS);
   if (auth && apiKeys.length === 0) {
     throw bad('Auth is on but no API key is configured: pass apiKeys to createServer or set ROUTILUX_API_KEYS (comma-separated). The server refuses to start rather than reject every request.', { option: 'apiKeys' });

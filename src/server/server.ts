@@ -13,6 +13,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { KEY_PARAMS, redactUrl } from './redact.js';
 import { bucketOf, setIdentity } from './request-identity.js';
+import { trackRoutes } from './route-list.js';
 import { debugRoutes } from './routes/debug.js';
 import { flowRoutes, restoreFlows } from './routes/flows.js';
 import { jobControlRoutes } from './routes/job-control.js';
@@ -74,11 +75,14 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
     trustProxy: o.trustProxy,
     ...(o.logger === false ? { logger: false } : { loggerInstance: o.logger as unknown as FastifyBaseLogger }),
     disableRequestLogging: true,
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
+    // JSON.parse keeps "__proto__" as an own data key (no pollution); the preValidation hook
+    // then refuses it, and "constructor" / "prototype", at any depth with FORBIDDEN_KEY and its path
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  trackRoutes(app);
   const bodyAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false });
   const partAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, removeAdditional: false, strict: false });
   app.setValidatorCompiler(({ schema, httpPart }) => {
