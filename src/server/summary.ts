@@ -29,7 +29,8 @@ export function summarize(job: JobState, flowName: string | undefined): JobSumma
     activations += r.total;
     failed += r.failed;
   }
-  const progress = job.isFinished ? undefined : job._run?.progress();
+  // a paused job's queue is its pendingTasks; a running one's is in its live run
+  const progress = job.status === 'running' ? job._run?.progress() : undefined;
   const summary: JobSummary = {
     jobId: job.jobId,
     flow: flowName ?? null,

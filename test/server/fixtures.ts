@@ -1,4 +1,4 @@
-import { Event, Flow, FlowRegistry, Routine, RoutineBase, Runtime, Slot, event } from '../../src/index.js';
+import { Event, type ExecutionContext, Flow, FlowRegistry, Routine, RoutineBase, Runtime, Slot, event } from '../../src/index.js';
 import { createServer, type RoutiluxServer, type ServerOptions } from '../../src/server/index.js';
 
 export const KEY = 'test-key-0123456789abcdef';
@@ -47,9 +47,12 @@ export class Gate extends RoutineBase {
   readonly out = event<Record<string, unknown>>();
 
   @Slot('trigger')
-  async trigger(data: Record<string, unknown>): Promise<void> {
-    await new Promise<void>((resolve) => gates.waiters.push(resolve));
-    this.out.emit(data);
+  async trigger(data: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+    await new Promise<void>((resolve) => {
+      gates.waiters.push(resolve);
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    if (!ctx.signal.aborted) this.out.emit(data);
   }
 
   @Slot('in')

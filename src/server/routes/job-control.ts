@@ -46,7 +46,7 @@ export function jobControlRoutes(app: FastifyInstance, ctx: ServerContext): void
     const job = requireJob(ctx.runtime, request.params.id);
     const { routineId, slot, data } = request.body;
     assertDepth(data, 'data');
-    ctx.runtime.post(job.flowId, routineId, slot, data, { jobId: job.jobId });
+    ctx.runtime.post(namesByFlowId(ctx.registry).get(job.flowId) ?? job.flowId, routineId, slot, data, { jobId: job.jobId });
     reply.code(202);
     return { jobId: job.jobId };
   });
