@@ -88,9 +88,12 @@ export interface TestServer {
 }
 
 /** A server on its own runtime and registry with `pipeline` and `gate` registered. */
-export function testServer(options: Omit<ServerOptions, 'runtime' | 'registry'> = {}): TestServer {
+export function testServer(
+  options: Omit<ServerOptions, 'runtime' | 'registry'> = {},
+  makeRuntime: (registry: FlowRegistry) => Runtime = (registry) => new Runtime({ registry, concurrency: 10 }),
+): TestServer {
   const registry = new FlowRegistry();
-  const runtime = new Runtime({ registry, concurrency: 10 });
+  const runtime = makeRuntime(registry);
   registry.registerByName('pipeline', Flow.deserialize(pipelineDocument()));
   registry.registerByName('gate', Flow.deserialize(gateDocument()));
   const server = createServer({ runtime, apiKeys: [KEY], rateLimit: false, ...options });
