@@ -128,3 +128,8 @@ export type {
   RetentionOptions,
   JobLease,
 } from './ports/job-store.js';
+
+// flow documents: YAML/JSON files, the JSON Schema (routilux/flow.schema.json), issues with JSON Pointers
+export { loadFlowFile, FLOW_FILE_EXTENSIONS } from './documents/load-flow-file.js';
+export type { FlowDocumentOptions } from './documents/flow-yaml.js';
+export type { DocumentIssue } from './documents/document-issues.js';

@@ -78,7 +78,7 @@ describe('flow routes', () => {
     const syntax = await t.server.inject({ method: 'POST', url: '/api/v1/flows?name=bad', headers: { ...auth, 'content-type': 'application/yaml' }, payload: 'version: 1\nroutines: [\n' });
     expect(syntax.statusCode).toBe(400);
     expect(syntax.json().error.code).toBe('INVALID_FORMAT');
-    expect(syntax.json().error.details).toEqual({ line: expect.any(Number), column: expect.any(Number) });
+    expect(syntax.json().error.details).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
     const tag = await t.server.inject({ method: 'POST', url: '/api/v1/flows?name=bad', headers: { ...auth, 'content-type': 'application/yaml' }, payload: 'version: 1\nroutines: !!js/function "x"\n' });
     expect(tag.json().error.code).toBe('INVALID_FORMAT');
     expect(tag.json().error.details.line).toBe(2);

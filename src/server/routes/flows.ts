@@ -4,12 +4,15 @@ import type { ServerContext } from '../context.js';
 import { diagramOf } from '../engine-seam.js';
 import { HttpError } from '../http-errors.js';
 import { anyObject, errors, flowItemSchema, nameParams, registerFlowBody } from '../schemas.js';
-import { parseYamlDocument } from '../yaml-document.js';
 
 function requireFlow(ctx: ServerContext, name: string): FlowType {
   const flow = ctx.registry.getByName(name);
   if (flow === undefined) throw new HttpError('UNKNOWN_FLOW', `No flow is registered as "${name}"; list flows with GET /api/v1/flows or register one with POST /api/v1/flows.`, { name });
   return flow;
+}
+
+function assertFree(ctx: ServerContext, name: string): void {
+  if (ctx.registry.getByName(name) !== undefined) throw new HttpError('DUPLICATE_FLOW_NAME', `A flow is already registered as "${name}"; delete it first or pick another name.`, { name });
 }
 
 /** A store call; a failing store is 503 STORE_UNAVAILABLE. */
@@ -53,19 +56,19 @@ export function flowRoutes(app: FastifyInstance, ctx: ServerContext): void {
   }, async (request, reply) => {
     const yamlText = typeof request.body === 'string' ? request.body : undefined;
     let name: string;
-    let document: unknown;
+    let flow: FlowType;
     if (yamlText !== undefined) {
       if (request.query.name === undefined) throw new HttpError('INVALID_ARGUMENT', 'A YAML flow document needs the flow name in the query: POST /api/v1/flows?name=<name>.', { issues: [{ path: '/name', message: 'is required' }] });
       name = request.query.name;
-      document = parseYamlDocument(yamlText);
+      assertFree(ctx, name);
+      flow = Flow.fromYAML(yamlText); // size, syntax (core schema), forbidden keys, schema, types, connections
     } else {
       const body = request.body as { name: string; document: unknown };
       if (request.query.name !== undefined) throw new HttpError('INVALID_ARGUMENT', 'With a JSON body the name goes in the body ({ name, document }), not in the query.');
       name = body.name;
-      document = body.document;
+      assertFree(ctx, name);
+      flow = Flow.deserialize(body.document);
     }
-    if (ctx.registry.getByName(name) !== undefined) throw new HttpError('DUPLICATE_FLOW_NAME', `A flow is already registered as "${name}"; delete it first or pick another name.`, { name });
-    const flow = Flow.deserialize(document);
     if (ctx.store !== undefined) {
       const store = ctx.store;
       await storeCall(() => store.putFlow(name, flow.serialize() as unknown as StoredJson));
