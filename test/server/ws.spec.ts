@@ -61,7 +61,8 @@ describe('H8: WebSocket auth', () => {
   it('answers 401 with the REST body on the upgrade (never 101) without or with wrong credentials', async () => {
     const url = await serve({ port: 0 });
     const rest = (await t!.server.inject({ url: '/api/v1/flows' })).body;
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { 'x-api-key': `${KEY}x` }, { authorization: `Bearer ${KEY}`, 'x-api-key': KEY }]) {
+    const cases: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { 'x-api-key': `${KEY}x` }, { authorization: `Bearer ${KEY}`, 'x-api-key': KEY }];
+    for (const headers of cases) {
       const o = await connect(url, headers);
       expect(o.kind).toBe('refused');
       if (o.kind === 'refused') {
