@@ -129,6 +129,11 @@ export type {
   JobLease,
 } from './ports/job-store.js';
 
+// flow documents: YAML/JSON files, the JSON Schema (routilux/flow.schema.json), issues with JSON Pointers
+export { loadFlowFile, FLOW_FILE_EXTENSIONS } from './documents/load-flow-file.js';
+export type { FlowDocumentOptions } from './documents/flow-yaml.js';
+export type { DocumentIssue } from './documents/document-issues.js';
+
 // diagrams (services.md §9): Mermaid and D2 text for a flow or a flow document
 export { flowToMermaid } from './diagrams/mermaid.js';
 export { flowToD2 } from './diagrams/d2.js';
