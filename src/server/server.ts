@@ -14,6 +14,7 @@ import { resolveOptions, type ResolvedOptions, type ServerOptions } from './opti
 import { KEY_PARAMS, redactUrl } from './redact.js';
 import { bucketOf, setIdentity } from './request-identity.js';
 import { trackRoutes } from './route-list.js';
+import { dashboardRoutes } from './dashboard.js';
 import { debugRoutes } from './routes/debug.js';
 import { flowRoutes, restoreFlows } from './routes/flows.js';
 import { jobControlRoutes } from './routes/job-control.js';
@@ -204,6 +205,7 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
   });
 
   void app.register(async (root) => {
+    if (o.dashboard) dashboardRoutes(root);
     root.get('/health', { config: { public: true, rateLimit: false }, schema: { summary: 'Liveness (no auth)', security: [], response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } } }, async () => ({ status: 'ok' }));
     await root.register(async (api) => {
       flowRoutes(api, ctx);

@@ -66,7 +66,7 @@ export function JobsPage() {
     <section aria-labelledby="jobs-title">
       <h1 id="jobs-title">Jobs</h1>
       <ErrorLine error={error} />
-      <StartJobForm flows={flows} initialFlow={flow} />
+      <StartJobForm flows={flows} initialFlow={flow} onStarted={(j) => setRows((rs) => (rs.some((r) => r.jobId === j.jobId) ? rs : [j, ...rs]))} />
       <div class="toolbar" role="search" aria-label="Filter jobs">
         <label for="filter-flow">Flow</label>
         <select id="filter-flow" value={flow} onChange={(e) => setFlow((e.currentTarget as HTMLSelectElement).value)}>

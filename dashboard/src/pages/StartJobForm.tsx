@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { FlowDocument, FlowListItem, RoutineType } from '../api/types.js';
+import type { FlowDocument, FlowListItem, JobSummary, RoutineType } from '../api/types.js';
 import { ErrorLine } from '../components/Status.js';
 import { parseEntryParams } from '../lib/json-input.js';
 import { href } from '../router.js';
 import { useSession } from '../session.js';
 
 /** Starts a job: flow, entry routine (those with a `trigger` slot), entry params as JSON checked before sending. */
-export function StartJobForm({ flows, initialFlow }: { flows: FlowListItem[]; initialFlow: string }) {
+export function StartJobForm({ flows, initialFlow, onStarted }: { flows: FlowListItem[]; initialFlow: string; onStarted: (job: JobSummary) => void }) {
   const { api } = useSession();
   const [flow, setFlow] = useState(initialFlow);
   const [doc, setDoc] = useState<FlowDocument | undefined>();
@@ -45,6 +45,7 @@ export function StartJobForm({ flows, initialFlow }: { flows: FlowListItem[]; in
     try {
       const job = await api.startJob(flow, { ...(entry !== '' ? { entryRoutineId: entry } : {}), entryParams: check.value });
       setStarted(job.jobId);
+      onStarted(job);
     } catch (err) {
       setError(err);
     } finally {
