@@ -146,7 +146,7 @@ describe('dashboard in headless Chromium against a real server', () => {
     await page.goto(`${url}/#/flows/flagship`);
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await page.locator('svg.graph [data-routine="report"]').waitFor();
-    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     await shot('flow-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });

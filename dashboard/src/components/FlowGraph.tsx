@@ -70,7 +70,7 @@ export function FlowGraph({ nodes, edges, counters }: { nodes: GraphNode[]; edge
                 );
               })}
               <text class="counters" x={n.x + 12} y={n.y + n.height - 10} aria-label={`${n.node.id}: ${c.queued} queued, ${c.running} running, ${c.completed} completed, ${c.failed} failed`}>
-                <tspan class="c-queued">⏳{c.queued}</tspan>
+                <tspan class="c-queued">≡{c.queued}</tspan>
                 <tspan class="c-running" dx="10">▶{c.running}</tspan>
                 <tspan class="c-completed" dx="10">✓{c.completed}</tspan>
                 <tspan class="c-failed" dx="10">✗{c.failed}</tspan>

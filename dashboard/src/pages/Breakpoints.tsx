@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Breakpoint } from '../api/types.js';
 import { ErrorLine } from '../components/Status.js';
 import { useSession } from '../session.js';
@@ -12,6 +12,9 @@ export function Breakpoints({ jobId, routines, breakpoints, paused, onChange }: 
   const [condition, setCondition] = useState('');
   const [error, setError] = useState<unknown>();
   const [stepped, setStepped] = useState<string | undefined>();
+  useEffect(() => {
+    if (!ids.includes(routineId)) setRoutineId(ids[0] ?? '');
+  }, [ids.join('\u0000'), routineId]);
   const act = (p: Promise<unknown>): void => {
     setError(undefined);
     p.then(onChange, setError);

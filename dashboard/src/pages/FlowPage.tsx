@@ -83,7 +83,7 @@ export function FlowPage({ name }: { name: string }) {
                 </option>
               ))}
             </select>
-            <span class="legend muted">⏳ queued · ▶ running · ✓ completed · ✗ failed</span>
+            <span class="legend muted">≡ queued · ▶ running · ✓ completed · ✗ failed</span>
           </div>
           <FlowGraph nodes={graph.nodes} edges={graph.edges} counters={counters} />
           <details class="card">
