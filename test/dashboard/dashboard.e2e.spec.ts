@@ -71,6 +71,15 @@ describe('dashboard in headless Chromium against a real server', () => {
     expect((await fetch(`${url}/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 
+  it('serves nothing at / with dashboard: false', async () => {
+    const off = createServer({ runtime, apiKeys: [KEY], rateLimit: false, dashboard: false });
+    expect((await off.inject({ method: 'GET', url: '/' })).statusCode).toBe(401); // not public: just an unknown route
+    const res = await off.inject({ method: 'GET', url: '/', headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body).error.code).toBe('UNKNOWN_ROUTE');
+    await off.close();
+  });
+
   it('a rejected sign-in shows an error', async () => {
     await page.goto(`${url}/`);
     await page.getByLabel('API key').fill('not-the-key');

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registeredRoutes } from '../../src/server/route-list.js';
@@ -18,7 +18,9 @@ function concrete(url: string): string {
   return url.replace(':name', 'pipeline').replace(':id', 'no-such-job').replace(':bp', 'bp1');
 }
 
-const PUBLIC_ROUTES = ['GET /health', 'HEAD /health'];
+// the dashboard's static files are public too (services.md §5), once it is built (npm run build)
+const DASHBOARD_BUILT = existsSync(resolve(__dirname, '../../dist/dashboard/index.html'));
+const PUBLIC_ROUTES = ['GET /health', 'HEAD /health', ...(DASHBOARD_BUILT ? ['GET /', 'HEAD /', 'GET /assets/*', 'HEAD /assets/*'] : [])];
 
 describe('H1: every registered route needs credentials', () => {
   it('enumerates the router and gets 401 everywhere but the public allowlist', async () => {
