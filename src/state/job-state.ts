@@ -237,8 +237,11 @@ export class JobState {
     if (patch.status !== undefined && !ROUTINE_STATUSES.has(patch.status)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Routine status must be one of ${[...ROUTINE_STATUSES].join(', ')}; got ${describe(patch.status)}.`);
     }
-    const prev = this.getRoutineState(routineId);
-    this._routineStates[routineId] = { status: 'running', ...prev, ...patch } as RoutineStateRecord;
+    // The record is patched in place: a running job holds on to it and sets its status when
+    // the activation ends, so replacing the object would lose that update.
+    const prev = this.getRoutineState(routineId) as RoutineStateRecord | undefined;
+    if (prev === undefined) this._routineStates[routineId] = { status: 'running', ...patch } as RoutineStateRecord;
+    else Object.assign(prev, patch);
     this.touch();
   }
 
