@@ -128,3 +128,7 @@ export type {
   RetentionOptions,
   JobLease,
 } from './ports/job-store.js';
+
+// job limits (services.md §1): the step limit is enforced by the engine
+export { DEFAULT_LIMITS } from './flow/limits.js';
+export type { Limits, ResolvedLimits } from './flow/limits.js';

@@ -7,7 +7,7 @@ import { scanRoutineClass } from '../metadata/metadata-scanner.js';
 import { RoutineRegistry } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import type { ConfigClass } from '../config/validate-config.js';
-import { assertName, describe } from '../utils/guards.js';
+import { assertActivationTimeout, assertName, describe } from '../utils/guards.js';
 
 /** Options of `@Routine`. */
 export interface RoutineOptions {
@@ -15,6 +15,8 @@ export interface RoutineOptions {
   name?: string;
   /** A class-validator class: `setConfig` validates against it and its initializers are the defaults. */
   config?: ConfigClass;
+  /** Default activation timeout (ms) of every slot and the logic of this routine; a slot's own `timeout` wins. @default none */
+  timeout?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export function Routine(options: RoutineOptions = {}): ClassDecorator {
   if (options.config !== undefined && typeof options.config !== 'function') {
     throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Routine({ config }) must be a class decorated with class-validator decorators; got ${describe(options.config)}.`);
   }
+  if (options.timeout !== undefined) assertActivationTimeout(options.timeout, '@Routine({ timeout }) (ms)');
   return (target) => {
     if (!(target.prototype instanceof RoutineBase)) {
       throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Routine can only decorate a class that extends RoutineBase; ${target.name} does not.`, {
@@ -40,7 +43,11 @@ export function Routine(options: RoutineOptions = {}): ClassDecorator {
     }
     const name = options.name ?? target.name;
     assertName(name, `@Routine name of ${target.name}`);
-    const meta: RoutineMetadata = options.config === undefined ? { name } : { name, configClass: options.config };
+    const meta: RoutineMetadata = {
+      name,
+      ...(options.config !== undefined ? { configClass: options.config } : {}),
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    };
     defineOwn(ROUTINE_OPTIONS_KEY, Object.freeze(meta), target);
     scanRoutineClass(target); // fail now, at class definition, on duplicate slots/events
     markInjectable(target);

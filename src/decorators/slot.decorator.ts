@@ -5,7 +5,7 @@ import { SLOTS_KEY, type SlotMetadata } from '../metadata/metadata-keys.js';
 import { appendOwn, getOwn } from '../metadata/metadata-store.js';
 import type { SlotOptions } from '../routine/definitions.js';
 import { RoutineBase } from '../routine/routine-base.js';
-import { assertName, assertNumber, describe } from '../utils/guards.js';
+import { assertActivationTimeout, assertName, assertNumber, describe } from '../utils/guards.js';
 
 /**
  * Declares a method as the handler of an input slot. The slot name defaults to the
@@ -23,6 +23,7 @@ export function Slot(nameOrOptions?: string | SlotOptions, maybeOptions?: SlotOp
   }
   if (options.merge !== undefined) assertMergeStrategy(options.merge, `@Slot(${name ?? ''})`);
   if (options.maxQueueLength !== undefined) assertNumber(options.maxQueueLength, '@Slot maxQueueLength', { min: 1, integer: true });
+  if (options.timeout !== undefined) assertActivationTimeout(options.timeout, `@Slot(${name ?? ''}) timeout (ms)`);
   return (target, propertyKey, descriptor) => {
     const where = `${(target as { constructor: Function }).constructor.name}.${String(propertyKey)}`;
     if (descriptor === undefined || typeof descriptor.value !== 'function') {
@@ -41,7 +42,7 @@ export function Slot(nameOrOptions?: string | SlotOptions, maybeOptions?: SlotOp
         details: { slot: slotName },
       });
     }
-    const meta: SlotMetadata = { name: slotName, methodKey: propertyKey, merge: options.merge, maxQueueLength: options.maxQueueLength };
+    const meta: SlotMetadata = { name: slotName, methodKey: propertyKey, merge: options.merge, maxQueueLength: options.maxQueueLength, ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
     appendOwn(SLOTS_KEY, Object.freeze(meta), target);
   };
 }

@@ -1,6 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ExecutionStrategy } from '../graph/connection.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Limits } from './limits.js';
 
 /** Options of `new Flow(...)`. Durations in milliseconds. */
 export interface FlowOptions {
@@ -18,6 +19,8 @@ export interface FlowOptions {
   clock?: Clock;
   /** Cap of each job's execution history. @default 1000 */
   historyLimit?: number;
+  /** Limits that protect each job (see {@link Limits}). @default DEFAULT_LIMITS */
+  limits?: Limits;
 }
 
 /** Per-run options of `execute` / `start`. */

@@ -8,7 +8,7 @@ import type { Connection, ExecutionStrategy, FlowIssue } from '../graph/connecti
 import { RoutineRegistry } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
-import { FlowPlan, PlanEvent, PlanNode, PlanSlot } from '../runtime/flow-plan.js';
+import { FlowPlan, PlanEvent, PlanNode, PlanSlot, SlotKind } from '../runtime/flow-plan.js';
 import { JobRun } from '../runtime/job-run.js';
 import { assertTimeout, checkRestorable } from '../runtime/runtime-checks.js';
 import { Scheduler } from '../runtime/scheduler.js';
@@ -25,6 +25,7 @@ import {
   type ShutdownOptions,
 } from './flow-options.js';
 import { validateFlow } from './flow-validator.js';
+import { resolveLimits, type ResolvedLimits } from './limits.js';
 import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
@@ -57,6 +58,7 @@ export class Flow {
   private readonly _container: DependencyContainer;
   private readonly _clock: Clock;
   private readonly _historyLimit: number;
+  private readonly _limits: ResolvedLimits;
   private readonly _runs = new Set<JobRun>();
   private _revision = 0;
   private _plan: FlowPlan | undefined;
@@ -69,7 +71,7 @@ export class Flow {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Flow options must be an object; got ${describe(options)}.`);
     }
-    const known = new Set(['flowId', 'executionStrategy', 'maxWorkers', 'executionTimeout', 'container', 'clock', 'historyLimit']);
+    const known = new Set(['flowId', 'executionStrategy', 'maxWorkers', 'executionTimeout', 'container', 'clock', 'historyLimit', 'limits']);
     for (const key of Object.keys(options)) {
       if (!known.has(key)) {
         throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Unknown Flow option "${key}"; known options: ${[...known].join(', ')}.`, { details: { option: key } });
@@ -97,6 +99,7 @@ export class Flow {
     const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     assertNumber(historyLimit, 'historyLimit', { min: 0, integer: true, max: 100_000_000 });
     this._historyLimit = historyLimit;
+    this._limits = resolveLimits(options.limits, 'Flow');
   }
 
   /** The flow's id. */
@@ -130,6 +133,10 @@ export class Flow {
   /** The clock used for timeouts and retries. */
   get clock(): Clock {
     return this._clock;
+  }
+  /** The limits in force for this flow's jobs (a Runtime's own limits replace them for its jobs). */
+  get limits(): ResolvedLimits {
+    return this._limits;
   }
   /** The execution-history cap of each job. */
   get historyLimit(): number {
@@ -305,7 +312,7 @@ export class Flow {
       workers = options.executionStrategy === 'sequential' ? 1 : this._strategy === 'concurrent' ? this._maxWorkers : DEFAULT_MAX_WORKERS;
     }
     const state = new JobState(this._flowId, { historyLimit: this._historyLimit });
-    const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: this.scheduler(), maxWorkers: workers });
+    const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: this.scheduler(), maxWorkers: workers, maxActivations: this._limits.maxActivationsPerJob });
     this.track(run);
     run.start(node, entryParams);
     return state;
@@ -351,7 +358,16 @@ export class Flow {
       if (existing instanceof JobRun && existing.flow === this && existing.plan === plan) {
         run = existing;
       } else {
-        run = new JobRun({ flow: this, plan, state: jobState, clock: this._clock, timeout: jobState._timeoutMs ?? this._executionTimeout, scheduler: this.scheduler(), maxWorkers: this._maxWorkers });
+        run = new JobRun({
+          flow: this,
+          plan,
+          state: jobState,
+          clock: this._clock,
+          timeout: jobState._timeoutMs ?? this._executionTimeout,
+          scheduler: this.scheduler(),
+          maxWorkers: this._maxWorkers,
+          maxActivations: this._limits.maxActivationsPerJob,
+        });
       }
       this.track(run);
       run.resume();
@@ -442,7 +458,10 @@ export class Flow {
     let index = 0;
     for (const [id, routine] of this._routines) {
       const node = new PlanNode(id, routine, index++);
-      for (const slot of routine.slots.values()) node.slots.set(slot.name, new PlanSlot(node, slot.name, slot.handler, slot.merge, `${id}\u0000${slot.name}`));
+      const timeout = routine.getActivationTimeout() ?? 0;
+      for (const slot of routine.slots.values()) {
+        node.slots.set(slot.name, new PlanSlot(node, slot.name, slot.handler, slot.merge, `${id}\u0000${slot.name}`, SlotKind.HANDLER, slot.timeout ?? timeout));
+      }
       for (const name of routine.events.keys()) node.events.set(name, new PlanEvent());
       plan.nodes.set(id, node);
       plan.byRoutine.set(routine, node);

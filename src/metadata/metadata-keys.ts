@@ -16,6 +16,8 @@ export interface RoutineMetadata {
   readonly name: string;
   /** Optional class-validator class describing the routine's configuration. */
   readonly configClass?: new () => object;
+  /** Default activation timeout of the routine's slots and logic, ms. */
+  readonly timeout?: number;
 }
 
 /** What `@Slot` records. */
@@ -24,6 +26,8 @@ export interface SlotMetadata {
   readonly methodKey: string | symbol;
   readonly merge?: unknown;
   readonly maxQueueLength?: number;
+  /** Activation timeout of the slot, ms. */
+  readonly timeout?: number;
   /** True for a slot declared by `@Logic({ slots })`: it has no handler (its data feeds the logic). */
   readonly handlerless?: boolean;
 }

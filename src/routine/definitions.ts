@@ -10,6 +10,12 @@ export interface SlotOptions {
   merge?: MergeStrategy | string;
   /** Bound of this slot's per-job queue for activation-policy routines. @default 1000 */
   maxQueueLength?: number;
+  /**
+   * Activation timeout (start-to-close) in ms: an activation still running this long after
+   * it started fails with `ACTIVATION_TIMEOUT` through the error strategy. Wins over the
+   * routine's default (`@Routine({ timeout })`, `setActivationTimeout`). @default none
+   */
+  timeout?: number;
 }
 
 /** An input slot of a routine. */
@@ -19,6 +25,8 @@ export interface SlotDefinition {
   readonly handler: SlotHandler<never> | undefined;
   readonly merge: MergeStrategy;
   readonly maxQueueLength: number;
+  /** This slot's own activation timeout in ms, if it has one. */
+  readonly timeout: number | undefined;
 }
 
 /** An output event of a routine. */

@@ -19,14 +19,23 @@ export interface ExecutionContext {
   readonly taskId: string;
   /** 1 on the first run, 2 on the first retry, … */
   readonly attempt: number;
-  /** Aborted when the job is cancelled, fails or times out. */
+  /**
+   * This activation's own signal. It aborts when the activation times out
+   * (`ACTIVATION_TIMEOUT`) or ends (`ACTIVATION_ENDED`, once its `waitUntil` work has
+   * settled too), and when its job fails, times out (`EXECUTION_TIMEOUT`) or is cancelled
+   * (`JOB_CANCELLED`); never on pause. `signal.reason` is always a `RoutiluxError`. A handler
+   * that ignores it loses its worker anyway: its late result and emits are ignored and
+   * recorded once in the history as `'late'`.
+   */
   readonly signal: AbortSignal;
   /**
    * Keeps the job from completing until `promise` settles, without holding this
    * activation's worker: the handler can return while a timer or a callback it started is
    * still due (e.g. flush a partial batch later). Emits from the promise's callbacks run in
-   * this activation's context; once the job has finished they are ignored. A rejection is
-   * recorded in the history as an `'error'` entry of this routine.
+   * this activation's context; once the job has finished they are ignored (and recorded once
+   * as `'late'`). A rejection is recorded in the history as an `'error'` entry of this
+   * routine. The activation's signal stays open until these promises have settled; the
+   * activation timeout covers the handler only.
    */
   waitUntil(promise: PromiseLike<unknown>): void;
 }

@@ -9,7 +9,7 @@ import { LOGIC_KEY } from '../metadata/metadata-keys.js';
 import { getOwn } from '../metadata/metadata-store.js';
 import { isActivationPolicy, type ActivationPolicy, type LogicFunction } from '../policies/activation-policy.js';
 import { currentContext, type ActiveContext } from '../runtime/context-store.js';
-import { assertName, assertNumber, assertPayload, describe } from '../utils/guards.js';
+import { assertActivationTimeout, assertName, assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { DEFAULT_MAX_QUEUE_LENGTH, type EventDefinition, type SlotDefinition, type SlotHandler, type SlotOptions } from './definitions.js';
 import { EventPort } from './event-port.js';
 import type { ExecutionContext } from './execution-context.js';
@@ -51,6 +51,7 @@ export abstract class RoutineBase {
   private _errorHandler: ErrorHandler | undefined;
   private _logic: LogicFunction | undefined;
   private _policy: ActivationPolicy | undefined;
+  private _activationTimeout: number | undefined;
   private _revision = 0;
 
   /** Defines an input slot. Duplicate name → `DUPLICATE_SLOT`. */
@@ -64,6 +65,7 @@ export abstract class RoutineBase {
     }
     if (options.merge !== undefined) assertMergeStrategy(options.merge, `defineSlot("${name}")`);
     if (options.maxQueueLength !== undefined) assertNumber(options.maxQueueLength, `defineSlot("${name}") maxQueueLength`, { min: 1, integer: true });
+    if (options.timeout !== undefined) assertActivationTimeout(options.timeout, `defineSlot("${name}") timeout (ms)`);
     if (this.hasSlot(name)) {
       throw new DefinitionError(ErrorCode.DUPLICATE_SLOT, `Slot "${name}" already exists in ${this.constructor.name}; slot names must be unique per routine.`, {
         details: { routine: this.constructor.name, slot: name },
@@ -74,6 +76,7 @@ export abstract class RoutineBase {
       handler: handler as SlotHandler<never> | undefined,
       merge: normalizeMerge(options.merge),
       maxQueueLength: options.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH,
+      timeout: options.timeout,
     });
     (this._ownSlots ??= new Map()).set(name, def);
     this.invalidate();
@@ -240,6 +243,23 @@ export abstract class RoutineBase {
     return this._policy ?? (this.logicMetadata()?.policy as ActivationPolicy | undefined);
   }
 
+  /**
+   * Sets the default activation timeout (ms) of every slot and the logic of this routine
+   * (a slot's own `timeout` wins); `undefined` restores the one of `@Routine({ timeout })`,
+   * if any. Not a positive finite number → `INVALID_ARGUMENT`. Returns the routine.
+   */
+  setActivationTimeout(ms: number | undefined): this {
+    if (ms !== undefined) assertActivationTimeout(ms, 'setActivationTimeout(ms)');
+    this._activationTimeout = ms;
+    this.invalidate();
+    return this;
+  }
+
+  /** The default activation timeout of this routine's slots and logic (ms), if any. */
+  getActivationTimeout(): number | undefined {
+    return this._activationTimeout ?? findRoutineMetadata(this.constructor)?.timeout;
+  }
+
   /** @internal increases whenever slots or events change. */
   get definitionRevision(): number {
     return this._revision;
@@ -304,6 +324,7 @@ export abstract class RoutineBase {
           handler: handler as SlotHandler<never>,
           merge: normalizeMerge(s.merge as string | undefined),
           maxQueueLength: s.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH,
+          timeout: s.timeout,
         }),
       );
     }

@@ -21,6 +21,8 @@ export class PlanSlot {
     readonly key: string,
     /** Handler slot, or one of a logic routine's two internal pseudo-slots (name ''). */
     readonly kind: SlotKind = SlotKind.HANDLER,
+    /** Activation timeout in ms (the slot's own, else the routine's default); 0 for none. */
+    readonly timeout: number = 0,
   ) {
     this.viaPolicy = kind === SlotKind.HANDLER && node.logic !== undefined;
   }
@@ -72,7 +74,7 @@ export class PlanNode {
         details: { routineId: id },
       });
     }
-    this.logicSlot = this.logic === undefined ? undefined : new PlanSlot(this, '', undefined, 'override', `${id}\u0000`, SlotKind.LOGIC);
+    this.logicSlot = this.logic === undefined ? undefined : new PlanSlot(this, '', undefined, 'override', `${id}\u0000`, SlotKind.LOGIC, routine.getActivationTimeout() ?? 0);
     this.evaluateSlot = this.logic === undefined ? undefined : new PlanSlot(this, '', undefined, 'override', `${id}\u0000`, SlotKind.EVALUATE);
   }
 }

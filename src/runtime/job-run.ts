@@ -1,5 +1,5 @@
 import { ErrorCode } from '../errors/error-codes.js';
-import { DefinitionError, ExecutionError, InvalidArgumentError, isRoutiluxError } from '../errors/routilux-error.js';
+import { DefinitionError, ExecutionError, InvalidArgumentError, isRoutiluxError, type RoutiluxError } from '../errors/routilux-error.js';
 import type { ErrorHandler } from '../flow/error-handler.js';
 import type { Flow } from '../flow/flow.js';
 import { appendInto, type MergeFunction } from '../graph/merge-strategy.js';
@@ -17,6 +17,8 @@ import { FanOutRest, Task } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
+import { ActivationLife, activationEnded, activationTimeout, jobAbortReason } from './activation-life.js';
+import { MAX_TIMEOUT } from '../flow/flow-options.js';
 
 
 const NO_TASKS: readonly Task[] = [];
@@ -33,6 +35,8 @@ export interface JobRunOptions {
   readonly scheduler: Scheduler;
   /** Most activations of this job at once. */
   readonly maxWorkers: number;
+  /** The step limit: most activations the job may start, retries included. */
+  readonly maxActivations: number;
 }
 
 /**
@@ -55,14 +59,22 @@ export class JobRun implements JobRunLink {
   private readonly stats: (RoutineStats | undefined)[] = [];
   /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
   private readonly wallOffset: number;
-  private controller: AbortController | undefined;
+  /** Why the job ended (failed, timed out, cancelled): the reason of every activation signal aborted by it. */
   private abortReason: Error | undefined;
   private readonly timeout: JobTimeout;
+  private readonly maxActivations: number;
   private settleWaiters: (() => void)[] = [];
-  /** Waiters for the activations to drain; `exclude` is the seq of a caller that waits from inside its own activation. */
-  private idleWaiters: { exclude: number; resolve: () => void }[] = [];
-  /** Asynchronous activations awaiting their handler (a running task's `data` is its merged input). */
-  private inFlight: Set<Task> | undefined;
+  /**
+   * Waiters for the activations to drain; `exclude` is the seq of a caller that waits from
+   * inside its own activation; `late`: also for the handlers cut loose when the job ended (cancel).
+   */
+  private idleWaiters: { exclude: number; resolve: () => void; late: boolean }[] = [];
+  /** Asynchronous activations awaiting their handler, with the session (worker) each holds (a running task's `data` is its merged input). */
+  private inFlight: Map<Task, Session> | undefined;
+  /** Activations with a signal that has not aborted yet. */
+  private watched: Set<Task> | undefined;
+  /** Handlers cut loose (activation timeout, job ended) that have not settled yet; they hold no worker. */
+  private late: Set<Task> | undefined;
   /** Activation policies of this job's logic routines (created on first use). */
   private engine: PolicyEngine | undefined;
   /** Called each time the job settles (finished, or paused with nothing active); used by the Runtime. */
@@ -75,6 +87,7 @@ export class JobRun implements JobRunLink {
     this.clock = options.clock;
     this.state._timeoutMs = options.timeout;
     this.scheduler = options.scheduler;
+    this.maxActivations = options.maxActivations;
     this.lane = new Lane(this, options.maxWorkers);
     const previous = this.state._run;
     if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
@@ -103,13 +116,16 @@ export class JobRun implements JobRunLink {
     return stats;
   }
 
-  /** The job's abort signal (created on first use). */
-  get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+  /** The abort signal of one activation (created on first use; already aborted when the activation or its job has ended). */
+  signalOf(task: Task): AbortSignal {
+    const life = (task.life ??= new ActivationLife());
+    if (life.controller === undefined) {
+      life.controller = new AbortController();
+      const reason = life.reason ?? this.abortReason;
+      if (reason !== undefined) life.controller.abort(reason);
+      else (this.watched ??= new Set()).add(task);
     }
-    return this.controller.signal;
+    return life.controller.signal;
   }
 
   progress(): { queueSize: number; active: number } {
@@ -204,7 +220,7 @@ export class JobRun implements JobRunLink {
     const exclude = this.callerSeq();
     if (this.idleExcept(exclude)) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      this.idleWaiters.push({ exclude, resolve });
+      this.idleWaiters.push({ exclude, resolve, late: false });
     });
   }
 
@@ -214,21 +230,21 @@ export class JobRun implements JobRunLink {
     this.terminate('cancelled', new ExecutionError(ErrorCode.JOB_CANCELLED, `Job ${this.state.jobId} was cancelled${reason ? `: ${reason}` : ''}.`, { details: { reason } }));
     // a handler cancelling its own job waits only for the *other* activations (no self-deadlock)
     const exclude = this.callerSeq();
-    if (this.idleExcept(exclude)) return Promise.resolve();
+    if (grace === 0 || (this.idleExcept(exclude) && this.lateExcept(exclude))) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let timer: unknown;
       const done = (): void => {
         this.clock.clearTimeout(timer);
         resolve();
       };
-      this.idleWaiters.push({ exclude, resolve: done });
+      this.idleWaiters.push({ exclude, resolve: done, late: true });
       timer = this.clock.setTimeout(done, grace);
     });
   }
 
   // ---------------------------------------------------------------- emitting
 
-  emitFrom(node: PlanNode, eventName: string, data: unknown): void {
+  emitFrom(node: PlanNode, eventName: string, data: unknown, from?: Task): void {
     const event = node.events.get(eventName);
     if (event === undefined) {
       throw new DefinitionError(
@@ -244,7 +260,10 @@ export class JobRun implements JobRunLink {
     }
     const state = this.state;
     const status = state._status;
-    if (status !== 'running' && status !== 'paused') return; // finished job: late emits are fenced off
+    if (status !== 'running' && status !== 'paused') {
+      if (from !== undefined) this.lateEmit(from); // finished job: late emits are fenced off, and recorded
+      return;
+    }
     state._history.record(node.id, eventName, data, this.wallNow());
     state.tracker.events++;
     // Every target gets a new top-level object, taken now, so the emitter changing its
@@ -293,7 +312,10 @@ export class JobRun implements JobRunLink {
     }
     if (this.state.isFinished) return;
     this.pending++;
+    const life = (task.life ??= new ActivationLife());
+    life.holds++;
     const done = (): void => {
+      if (--life.holds === 0 && life.ended) this.abortActivation(task, activationEnded(task));
       if (this.state.isFinished) return; // terminate already dropped this hold from the count
       this.pending--;
       this.afterActivation();
@@ -360,6 +382,11 @@ export class JobRun implements JobRunLink {
     const slot = task.slot;
     if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task, session);
     const node = slot.node;
+    if (this.state._activations >= this.maxActivations) {
+      this.refuseStep(task);
+      return false;
+    }
+    this.state._activations++;
     this.state._currentRoutineId = node.id;
     let rec = this.records[node.index];
     if (rec === undefined) {
@@ -369,6 +396,7 @@ export class JobRun implements JobRunLink {
     if (task.attempt === 1) rec.executions = (rec.executions ?? 0) + 1;
     if (rec.status === 'completed') rec.status = 'running';
     const started = this.scheduler.tick;
+    const startedAt = slot.timeout > 0 ? this.clock.monotonic() : 0; // the activation timeout runs on the flow's clock
     this.active++;
     let data = task.shared ? { ...task.data } : task.data;
     let merged = task.merged || slot.merge === 'override';
@@ -383,19 +411,28 @@ export class JobRun implements JobRunLink {
       else if (slot.handler !== undefined) result = runHandler(task, slot.handler, node.routine, data);
     } catch (err) {
       this.active--;
+      if (task.life !== undefined) this.endLife(task, task.life);
       this.fail(task, data, err, started, merged); // a merge that threw is redone by the retry
       return false;
     }
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       const input = data;
-      (this.inFlight ??= new Set()).add(task);
+      (this.inFlight ??= new Map()).set(task, session);
+      if (this.state.isFinished) this.detach(task, this.abortReason!); // the handler ended its own job before it returned
+      else if (slot.timeout > 0) this.armTimeout(task, input, started, startedAt);
       // Promise.resolve: a foreign thenable that calls back synchronously is still settled later
       Promise.resolve(result as PromiseLike<unknown>).then(
         () => {
+          const life = task.life;
+          if (life !== undefined && life.detached) {
+            this.settleLate(task, life); // cut loose: its worker is long released, its result is ignored
+            return;
+          }
           const now = this.scheduler.clock.monotonic();
           try {
             this.inFlight!.delete(task);
             this.active--;
+            if (life !== undefined) this.endLife(task, life);
             this.statsOf(node).add(true, now - started);
             this.succeed(rec);
           } finally {
@@ -403,9 +440,15 @@ export class JobRun implements JobRunLink {
           }
         },
         (err: unknown) => {
+          const life = task.life;
+          if (life !== undefined && life.detached) {
+            this.settleLate(task, life);
+            return;
+          }
           try {
             this.inFlight!.delete(task);
             this.active--;
+            if (life !== undefined) this.endLife(task, life);
             this.fail(task, input, err, started);
           } finally {
             session.resume();
@@ -415,9 +458,120 @@ export class JobRun implements JobRunLink {
       return true;
     }
     this.active--;
+    if (task.life !== undefined) this.endLife(task, task.life);
     this.scheduler.recordSync(this.statsOf(node));
     this.succeed(rec);
     return false;
+  }
+
+  // ---------------------------------------------------------------- activation lifetimes (see activation-life.ts)
+
+  /** The step limit is reached: this activation does not run and the job fails, whatever the error strategy. */
+  private refuseStep(task: Task): void {
+    const node = task.slot.node;
+    const limit = this.maxActivations;
+    const error = new ExecutionError(
+      ErrorCode.STEP_LIMIT_EXCEEDED,
+      `Job ${this.state.jobId} reached its step limit of ${limit} activations at "${node.id}"; a cycle without an exit is the usual cause, else raise limits.maxActivationsPerJob.`,
+      { details: { limit, routineId: node.id, taskId: task.taskId, jobId: this.state.jobId } },
+    );
+    this.state._history.record(node.id, 'error', { slot: task.slot.name, error: error.message, code: error.code, attempt: task.attempt }, this.clock.now());
+    this.state._routineRecord(node.id).error = { code: error.code, message: error.message };
+    this.stop(node.id, error, error.code);
+  }
+
+  /** Arms the activation timeout of an asynchronous activation that started at `startedAt` (flow clock). */
+  private armTimeout(task: Task, input: Record<string, unknown>, started: number, startedAt: number): void {
+    const life = (task.life ??= new ActivationLife());
+    const limit = task.slot.timeout;
+    const check = (): void => {
+      life.timer = undefined;
+      if (life.detached || life.ended) return;
+      const used = this.clock.monotonic() - startedAt;
+      if (used < limit) {
+        life.timer = this.clock.setTimeout(check, Math.min(limit - used, MAX_TIMEOUT)); // a long timeout is armed in steps
+        return;
+      }
+      const error = activationTimeout(task, limit);
+      this.detach(task, error);
+      this.fail(task, input, error, started);
+    };
+    life.timer = this.clock.setTimeout(check, Math.min(Math.max(0, limit - (this.clock.monotonic() - startedAt)), MAX_TIMEOUT));
+  }
+
+  /** An activation's handler settled normally: its timer goes, and its signal aborts once its waitUntil holds have settled. */
+  private endLife(task: Task, life: ActivationLife): void {
+    life.ended = true;
+    if (life.timer !== undefined) {
+      this.clock.clearTimeout(life.timer);
+      life.timer = undefined;
+    }
+    if (life.holds === 0) this.abortActivation(task, activationEnded(task));
+    if (life.lateEmits >= 0) this.recordLate(task, life); // it emitted after its job ended (e.g. it cancelled its own job)
+  }
+
+  /**
+   * Cuts an in-flight activation loose (it timed out, or its job ended): its worker is
+   * released at once, its signal aborts with `reason`, and when its handler settles its
+   * result and emits are ignored and recorded once as `'late'`.
+   */
+  private detach(task: Task, reason: Error): void {
+    const session = this.inFlight!.get(task)!;
+    this.inFlight!.delete(task);
+    this.active--;
+    const life = (task.life ??= new ActivationLife());
+    life.detached = true;
+    if (life.lateEmits < 0) life.lateEmits = 0;
+    if (life.timer !== undefined) {
+      this.clock.clearTimeout(life.timer);
+      life.timer = undefined;
+    }
+    (this.late ??= new Set()).add(task);
+    // from a microtask: this may run inside another activation's dispatch loop
+    queueMicrotask(() => session.resume());
+    this.abortActivation(task, jobAbortReason(reason));
+  }
+
+  /** A cut-loose handler settled. */
+  private settleLate(task: Task, life: ActivationLife): void {
+    if (this.late?.delete(task) !== true) return;
+    life.ended = true;
+    this.recordLate(task, life);
+    if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
+  }
+
+  /** An emit of `task` after it was cut loose or its job ended: ignored, counted in its `'late'` entry. */
+  lateEmit(task: Task): void {
+    const life = (task.life ??= new ActivationLife());
+    life.lateEmits = life.lateEmits < 0 ? 1 : life.lateEmits + 1;
+    if (life.lateEntry !== undefined) life.lateEntry.emits++;
+    else if (!life.detached && !this.isRunning(task)) this.recordLate(task, life); // a callback it left behind; its handler is done
+  }
+
+  private recordLate(task: Task, life: ActivationLife): void {
+    if (life.lateEntry !== undefined) return;
+    life.lateEntry = { taskId: task.taskId, attempt: task.attempt, emits: Math.max(0, life.lateEmits) };
+    this.state._history.record(task.slot.node.id, 'late', life.lateEntry, this.clock.now());
+  }
+
+  private abortActivation(task: Task, reason: RoutiluxError): void {
+    const life = task.life;
+    if (life === undefined || life.reason !== undefined) return;
+    life.reason = reason;
+    if (life.controller !== undefined) {
+      this.watched?.delete(task);
+      life.controller.abort(reason);
+    }
+  }
+
+  private isRunning(task: Task): boolean {
+    return this.inFlight?.has(task) === true || this.syncTask() === task;
+  }
+
+  /** True when no cut-loose handler is still running other than the one with sequence number `seq`. */
+  private lateExcept(seq: number): boolean {
+    for (const task of this.late ?? NO_TASKS) if (task.seq !== seq) return false;
+    return true;
   }
 
   private merge(slot: PlanSlot, incoming: Record<string, unknown>): Record<string, unknown> {
@@ -512,9 +666,9 @@ export class JobRun implements JobRunLink {
   }
 
   private wakeIdleWaiters(): void {
-    const still: { exclude: number; resolve: () => void }[] = [];
+    const still: typeof this.idleWaiters = [];
     for (const w of this.idleWaiters) {
-      if (this.idleExcept(w.exclude)) w.resolve();
+      if (this.idleExcept(w.exclude) && (!w.late || this.lateExcept(w.exclude))) w.resolve();
       else still.push(w);
     }
     this.idleWaiters = still;
@@ -538,7 +692,7 @@ export class JobRun implements JobRunLink {
     if (this.active > 1 || seq < 0) return false;
     const running = this.syncTask();
     if (running !== undefined) return running.seq === seq;
-    for (const task of this.inFlight ?? NO_TASKS) return task.seq === seq;
+    for (const task of this.inFlight?.keys() ?? NO_TASKS) return task.seq === seq;
     return false;
   }
 
@@ -556,15 +710,29 @@ export class JobRun implements JobRunLink {
     this.retries.clear();
     this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
-    this.pending = this.active;
     if (status === 'cancelled') {
       state._pendingTasks = [];
     }
     if (reason !== undefined) {
-      this.abortReason = reason;
-      this.controller?.abort(reason);
+      // Handlers still running are cut loose: their workers are released at once and the job
+      // settles without waiting for them (cancel's grace still waits for them).
+      const why = jobAbortReason(reason);
+      this.abortReason = why;
+      if (this.inFlight !== undefined) {
+        for (const task of [...this.inFlight.keys()]) {
+          this.detach(task, why);
+          const rec = state._routineRecord(task.slot.node.id);
+          if (rec.status === 'running') {
+            rec.status = 'failed'; // still running when its job ended
+            rec.error = { code: why.code, message: why.message };
+          }
+        }
+      }
+      if (this.watched !== undefined) for (const task of [...this.watched]) this.abortActivation(task, why);
     }
+    this.pending = this.active;
     this.notifySettled();
+    if (this.idleWaiters.length > 0) this.wakeIdleWaiters(); // pending pause() promises resolve too
   }
 
   private onTimeout(): void {
@@ -603,7 +771,7 @@ export class JobRun implements JobRunLink {
     };
     const running = this.syncTask();
     if (running !== undefined) rerun(running, running.data);
-    for (const task of this.inFlight ?? NO_TASKS) rerun(task, task.data);
+    for (const task of this.inFlight?.keys() ?? NO_TASKS) rerun(task, task.data);
     for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(toPending(t, 0));
     for (const r of this.retries.list()) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(toPending(r.task, r.remaining));
     return out;

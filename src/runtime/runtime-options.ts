@@ -1,3 +1,4 @@
+import type { Limits } from '../flow/limits.js';
 import type { JobState } from '../state/job-state.js';
 import type { Clock } from './clock.js';
 import type { FlowRegistry } from './flow-registry.js';
@@ -12,6 +13,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Finished jobs kept for `getJob`/`listJobs`; the oldest are forgotten beyond this. @default 10000 */
   maxFinishedJobs?: number;
+  /** Limits for this runtime's jobs; each limit set here replaces the flow's. @default the flow's limits */
+  limits?: Limits;
 }
 
 /** Options of `runtime.exec`. */

@@ -2,6 +2,7 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import type { Flow } from '../flow/flow.js';
 import { MAX_TIMEOUT } from '../flow/flow-options.js';
+import { checkLimits, type Limits } from '../flow/limits.js';
 import { JobState } from '../state/job-state.js';
 import { JobStatus } from '../state/job-types.js';
 import { assertNumber, assertPayload, describe } from '../utils/guards.js';
@@ -35,6 +36,8 @@ export class Runtime {
   private readonly registry: FlowRegistry;
   private readonly clock: Clock;
   private readonly maxFinished: number;
+  /** The limits this runtime sets (each replaces the flow's for its jobs). */
+  private readonly limits: Limits;
   /** Jobs not finished yet (running, paused); each is driven by the JobRun in `state._run`. */
   private readonly live = new Map<string, JobState>();
   /** Finished jobs, oldest first. */
@@ -44,7 +47,8 @@ export class Runtime {
 
   constructor(options: RuntimeOptions = {}) {
     assertOptions(options, 'Runtime');
-    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs'], 'Runtime');
+    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'limits'], 'Runtime');
+    this.limits = checkLimits(options.limits, 'Runtime');
     const concurrency = options.concurrency ?? 10;
     assertNumber(concurrency, 'Runtime concurrency', { min: 1, max: 10_000, integer: true });
     if (options.registry !== undefined && !(options.registry instanceof FlowRegistry)) {
@@ -330,7 +334,10 @@ export class Runtime {
     const existing = state._run;
     let run: JobRun;
     if (existing instanceof JobRun && this.live.get(state.jobId) === state && existing.plan === plan) run = existing;
-    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers });
+    else {
+      const maxActivations = this.limits.maxActivationsPerJob ?? flow.limits.maxActivationsPerJob;
+      run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers, maxActivations });
+    }
     this.finished.delete(state.jobId);
     this.live.set(state.jobId, state);
     run.onSettled = () => this.settledOne(state);

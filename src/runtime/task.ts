@@ -1,5 +1,6 @@
 import type { Flow } from '../flow/flow.js';
 import type { JobState } from '../state/job-state.js';
+import type { ActivationLife } from './activation-life.js';
 import type { ActiveContext } from './context-store.js';
 import type { PlanNode, PlanSlot, PlanTarget } from './flow-plan.js';
 import type { JobRun } from './job-run.js';
@@ -45,6 +46,9 @@ export class Task implements ActiveContext {
     /** See `Task.bitsOf`. */
     readonly bits: number,
   ) {}
+
+  /** Signal, activation timeout, holds and late state of this activation; only created when one is needed. */
+  life: ActivationLife | undefined = undefined;
 
   /** 1 on the first run, 2 on the first retry, … */
   get attempt(): number {
@@ -95,7 +99,7 @@ export class Task implements ActiveContext {
   }
 
   get signal(): AbortSignal {
-    return this.run.signal;
+    return this.run.signalOf(this);
   }
 
   waitUntil(promise: PromiseLike<unknown>): void {
@@ -103,8 +107,12 @@ export class Task implements ActiveContext {
   }
 
   emitFrom(routine: object, eventName: string, data: unknown): void {
+    if (this.life !== undefined && this.life.detached) {
+      this.run.lateEmit(this); // the activation was cut loose: its emits are ignored and counted
+      return;
+    }
     const node = this.slot.node;
-    this.run.emitFrom(routine === node.routine ? node : this.run.nodeOf(routine), eventName, data);
+    this.run.emitFrom(routine === node.routine ? node : this.run.nodeOf(routine), eventName, data, this);
   }
 
   /** A plain view for logs and debuggers (the getters are not enumerable). */

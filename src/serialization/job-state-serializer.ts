@@ -58,6 +58,7 @@ export function serializeJobState(state: JobState): SerializedJobState {
     }),
     nextTaskSeq: state._nextTaskSeq,
     elapsedMs: state._elapsedMs,
+    activationCount: state._activations,
     timeoutMs: state._timeoutMs !== undefined && Number.isFinite(state._timeoutMs) ? state._timeoutMs : null,
     slotQueues: state._slotQueues,
     lastActivationAt: state._lastActivationAt,
@@ -143,6 +144,7 @@ export function deserializeJobState(data: unknown): JobState {
   state._slotBuffers = new Map(dto.slotBuffers.map((b) => [`${b.routineId}\u0000${b.slotName}`, { ...b.data }]));
   state._nextTaskSeq = dto.nextTaskSeq;
   state._elapsedMs = dto.elapsedMs;
+  state._activations = dto.activationCount ?? 0;
   state._timeoutMs = dto.timeoutMs ?? Infinity;
   state.tracker = ExecutionTracker.fromJSON(dto.tracker);
   state._slotQueues = plainRecord(dto.slotQueues, '$.slotQueues', (slots, path) => plainRecord(slots, path, (queue, qpath) => payloadList(queue, qpath)));

@@ -82,6 +82,8 @@ export class JobState {
   /** @internal */ _cancelReason: string | undefined;
   /** @internal next task sequence number */
   _nextTaskSeq = 1;
+  /** @internal activations started so far, retries included (the step limit counts them) */
+  _activations = 0;
   /** @internal milliseconds of running time used against the timeout */
   _elapsedMs = 0;
   /** @internal the timeout in force for this job */

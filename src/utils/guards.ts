@@ -70,6 +70,11 @@ export function assertNumber(
   }
 }
 
+/** @internal an activation timeout: a positive finite number of ms, else `INVALID_ARGUMENT`. */
+export function assertActivationTimeout(value: unknown, what: string): asserts value is number {
+  assertNumber(value, what, { min: 0, minExclusive: true });
+}
+
 /** @internal short human description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

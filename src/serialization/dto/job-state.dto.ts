@@ -85,6 +85,8 @@ export class JobStateDto {
   @IsArray() @ValidateNested({ each: true }) @Type(() => SlotBufferDto) slotBuffers!: SlotBufferDto[];
   @IsInt() @Min(1) nextTaskSeq!: number;
   @IsNumber() @Min(0) elapsedMs!: number;
+  /** Activations started so far, retries included (the step limit counts them); absent in documents of older versions. */
+  @IsOptional() @IsInt() @Min(0) activationCount?: number;
   /** null: no timeout. */
   @ValidateIf((_o, v) => v !== null) @IsNumber() timeoutMs!: number | null;
   /** Logic routines' per-job slot queues: routineId → slot → payloads waiting. */
