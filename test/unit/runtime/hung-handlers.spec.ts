@@ -151,6 +151,59 @@ describe('a hung handler when its job ends', () => {
   });
 });
 
+describe('a handler that ends its own job', () => {
+  it('should lose its worker once it returns, when it cancelled its job synchronously and then hangs', async () => {
+    const clock = new ManualClock();
+    const registry = new FlowRegistry();
+    const gate = new Gate();
+    const selfish = new Flow({ clock });
+    selfish.addRoutine(
+      new FnRoutine(
+        {
+          trigger(_d, ctx) {
+            void ctx.flow.cancel(ctx.jobState, 'enough', { grace: 0 });
+            this.emit('out', {}); // after its job ended: ignored
+            return gate.wait();
+          },
+        },
+        ['out'],
+      ),
+      's',
+    );
+    const quick = new Flow({ clock });
+    quick.addRoutine(new FnRoutine({ trigger: () => undefined }), 'q');
+    registry.registerByName('selfish', selfish);
+    registry.registerByName('quick', quick);
+    const runtime = new Runtime({ concurrency: 1, registry, clock });
+    const job = runtime.exec('selfish');
+    const other = runtime.exec('quick');
+    await until(() => other.status === 'completed');
+    expect(job.status).toBe('cancelled');
+    expect(runtime.active).toBe(0);
+    gate.open();
+    await flushAsync(3);
+    expect(job.getExecutionHistory().filter((h) => h.eventName === 'late').map((h) => h.data)).toEqual([{ taskId: 't1', attempt: 1, emits: 1 }]);
+  });
+
+  it('should let a handler await the cancel of its own job', async () => {
+    const flow = new Flow();
+    const seen: string[] = [];
+    flow.addRoutine(
+      new FnRoutine({
+        async trigger(_d, ctx) {
+          await ctx.flow.cancel(ctx.jobState, 'from inside');
+          seen.push(`${ctx.jobState.status} ${String(ctx.signal.aborted)}`);
+        },
+      }),
+      'r',
+    );
+    const job = await flow.execute('r');
+    expect(job.status).toBe('cancelled');
+    await until(() => seen.length === 1);
+    expect(seen).toEqual(['cancelled true']);
+  });
+});
+
 describe('late work', () => {
   it('should ignore the emits of a handler that outlived its cancelled job and record them once when it settles', async () => {
     const clock = new ManualClock();
