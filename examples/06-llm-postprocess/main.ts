@@ -3,8 +3,8 @@
 // strings (no eval), exactly as they could come from a JSON or YAML flow file.
 //
 // Run: npx tsx examples/06-llm-postprocess/main.ts
-import { Flow, RoutineBase, type ExecutionContext } from '../../src/index.js';
-import { ConditionalRouter, ResultExtractor, SchemaValidator, TextClipper } from '../../src/builtins/index.js';
+import { Flow, RoutineBase, type ExecutionContext } from 'routilux';
+import { ConditionalRouter, ResultExtractor, SchemaValidator, TextClipper } from 'routilux/builtins';
 
 /** Stands in for a model: emits a few typical LLM replies. */
 class ModelReplies extends RoutineBase {
