@@ -22,7 +22,7 @@ export { BUILTIN_VALIDATORS } from './data/validators.js';
 export type { Validator } from './data/validators.js';
 export { DataFlattener, DataFlattenerConfig, flatten } from './data/data-flattener.routine.js';
 export { Mapper, MapperConfig } from './data/mapper.routine.js';
-export type { MappingSource } from './data/mapper.routine.js';
+export type { MappingSource, MapperOutput, MappingError } from './data/mapper.routine.js';
 export { Filter, FilterConfig } from './data/filter.routine.js';
 export { SchemaValidator, SchemaValidatorConfig } from './data/schema-validator.routine.js';
 export type { SchemaClass } from './data/schema-validator.routine.js';

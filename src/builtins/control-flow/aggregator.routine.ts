@@ -54,7 +54,7 @@ export class Aggregator extends ConfigurableRoutine {
     super();
     this.defineEvent('aggregated', ['data', 'sources']);
     this.defineEvent('timeout', ['partial', 'sources', 'missing']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override afterConfig(): void {

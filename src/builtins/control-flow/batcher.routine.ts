@@ -42,7 +42,7 @@ export class Batcher extends ConfigurableRoutine {
     this.defineEvent('batch', ['items', 'count', 'batchNumber', 'reason']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.add(data, ctx));
     this.defineSlot('flush', (_data: Record<string, unknown>, ctx: ExecutionContext) => this.flush(batches.get(ctx, fresh), 'flush'));
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   private add(data: Record<string, unknown>, ctx: ExecutionContext): void {

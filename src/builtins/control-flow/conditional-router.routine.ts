@@ -58,7 +58,7 @@ export class ConditionalRouter extends ConfigurableRoutine {
   constructor(options?: ConditionalRouterConfig) {
     super();
     this.defineEvent('unmatched', ['data', 'route', 'errors']);
-    if (options !== undefined && !(options instanceof ConditionalRouterConfig)) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {

@@ -49,7 +49,7 @@ export class Debouncer extends ConfigurableRoutine {
     this.defineEvent('leading', ['data']);
     this.defineEvent('debounced', ['data', 'count']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.receive(data, ctx));
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   private receive(data: Record<string, unknown>, ctx: ExecutionContext): void {

@@ -61,7 +61,7 @@ export class RetryHandler extends ConfigurableRoutine {
     this.defineEvent('retry', ['data', 'attempt', 'error', 'delay']);
     this.defineEvent('exhausted', ['data', 'attempts', 'errors']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.run(data, ctx));
-    if (options !== undefined && !(options instanceof RetryHandlerConfig)) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {

@@ -33,7 +33,7 @@ export class Splitter extends ConfigurableRoutine {
     this.defineEvent('item', ['item', 'index', 'count']);
     this.defineEvent('done', ['count', 'truncated']);
     this.defineEvent('empty', ['data']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   /** Splits one payload. */

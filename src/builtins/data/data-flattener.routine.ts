@@ -27,7 +27,7 @@ export class DataFlattener extends ConfigurableRoutine {
   constructor(options?: DataFlattenerConfig) {
     super();
     this.defineEvent('output', ['data', 'originalType', 'depth']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   /** Flattens one value. */

@@ -48,7 +48,7 @@ export class DataTransformer extends ConfigurableRoutine {
   constructor(options?: DataTransformerConfig) {
     super();
     this.defineEvent('output', ['data', 'applied', 'errors']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {

@@ -61,7 +61,7 @@ export class DataValidator extends ConfigurableRoutine {
     super();
     this.defineEvent('valid', ['data']);
     this.defineEvent('invalid', ['data', 'errors']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {

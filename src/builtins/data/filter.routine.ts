@@ -30,7 +30,7 @@ export class Filter extends ConfigurableRoutine {
     super();
     this.defineEvent('passed', ['data']);
     this.defineEvent('rejected', ['data', 'reason']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {

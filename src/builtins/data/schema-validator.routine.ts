@@ -43,9 +43,9 @@ export class SchemaValidator extends ConfigurableRoutine {
     super();
     this.defineEvent('valid', ['data', 'schemaType']);
     this.defineEvent('invalid', ['data', 'errors', 'schemaType']);
-    // A config-class instance comes from the DI container (addRoutine(SchemaValidator),
-    // deserialization): the schema arrives with the following setConfig call.
-    if (options !== undefined && !(options instanceof SchemaValidatorConfig)) this.setConfig(options as Record<string, unknown>);
+    // Added as a class (addRoutine(SchemaValidator), deserialization) the DI container passes a
+    // defaults-only config instance; configure() skips it and the schema arrives with setConfig.
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {

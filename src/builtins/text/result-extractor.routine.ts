@@ -63,7 +63,7 @@ export class ResultExtractor extends ConfigurableRoutine {
     super();
     this.defineEvent('output', ['result', 'format', 'method', 'confidence', 'metadata', 'extractionPath', 'errors', 'alternatives']);
     this.defineEvent('failed', ['input', 'extractionPath', 'errors']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   /** Extracts from one payload. */

@@ -40,7 +40,7 @@ export class TextClipper extends ConfigurableRoutine {
   constructor(options?: TextClipperConfig) {
     super();
     this.defineEvent('output', ['text', 'wasClipped', 'originalLength', 'droppedLines']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   /** Clips one text. */

@@ -82,7 +82,7 @@ export class TextRenderer extends ConfigurableRoutine {
   constructor(options?: TextRendererConfig) {
     super();
     this.defineEvent('output', ['text', 'originalType']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   /** Renders one value. */

@@ -75,7 +75,7 @@ export class TimeProvider extends ConfigurableRoutine {
   constructor(options?: TimeProviderConfig) {
     super();
     this.defineEvent('output', ['time', 'timestamp', 'iso', 'format']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   /** Emits the current time. */
