@@ -1,5 +1,8 @@
 import swc from 'unplugin-swc';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const src = fileURLToPath(new URL('./src/', import.meta.url));
 
 // Vitest's default esbuild transform drops decorator metadata (`design:paramtypes`),
 // which tsyringe needs for constructor injection. SWC emits it like tsc does.
@@ -13,6 +16,13 @@ export default defineConfig({
       },
     }),
   ],
+  // The package name resolves to the sources, as in tsconfig.json's paths (examples import 'routilux').
+  resolve: {
+    alias: [
+      { find: /^routilux$/, replacement: `${src}index.ts` },
+      { find: /^routilux\/([a-z-]+)$/, replacement: `${src}$1/index.ts` },
+    ],
+  },
   test: {
     include: ['test/**/*.spec.ts'],
     setupFiles: ['test/setup.ts'],

@@ -24,7 +24,7 @@ import {
   RoutineBase,
   type ExecutionContext,
   type MergeFunction,
-} from '../../src/index.js';
+} from 'routilux';
 
 // ------------------------------------------------------------------ domain helpers
 

@@ -5,7 +5,7 @@
  * way and can be mixed in one flow. The connection renames a payload key with a
  * parameter mapping, and the job's history shows what happened.
  */
-import { Event, Flow, Routine, RoutineBase, Slot, event, type ExecutionContext } from '../../src/index.js';
+import { Event, Flow, Routine, RoutineBase, Slot, event, type ExecutionContext } from 'routilux';
 
 @Routine({ name: 'hello.greeter' })
 class Greeter extends RoutineBase {

@@ -8,7 +8,7 @@
  * Every connected slot gets its own shallow copy of each payload. Merge buffers live in the
  * job, so two jobs of the same flow never see each other's data.
  */
-import { Flow, RoutineBase, type ExecutionContext, type MergeFunction } from '../../src/index.js';
+import { Flow, RoutineBase, type ExecutionContext, type MergeFunction } from 'routilux';
 
 class Sensors extends RoutineBase {
   constructor() {

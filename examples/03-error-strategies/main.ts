@@ -8,7 +8,7 @@
  * job and the routine ended. Routine failures never reject `execute`: they are in the
  * returned JobState.
  */
-import { ErrorHandler, ErrorStrategy, Flow, RoutineBase } from '../../src/index.js';
+import { ErrorHandler, ErrorStrategy, Flow, RoutineBase } from 'routilux';
 
 class Source extends RoutineBase {
   constructor() {

@@ -7,7 +7,7 @@
  *         An async handler holds a worker until its promise settles; synchronous handlers
  *         run inline, one after another, so extra workers only help with async work.
  */
-import { Flow, RoutineBase, type ExecutionContext, type ExecutionStrategy } from '../../src/index.js';
+import { Flow, RoutineBase, type ExecutionContext, type ExecutionStrategy } from 'routilux';
 
 // ------------------------------------------------------------------ part 1: ordering
 

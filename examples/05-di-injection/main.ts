@@ -13,7 +13,7 @@
  * setup does) can inject by type alone; explicit tokens work everywhere.
  */
 // routilux first: its entry loads `reflect-metadata`, which tsyringe needs before it loads.
-import { Flow, Routine, RoutineBase, Slot, Event, event, isRoutiluxError, type ExecutionContext } from '../../src/index.js';
+import { Flow, Routine, RoutineBase, Slot, Event, event, isRoutiluxError, type ExecutionContext } from 'routilux';
 import { container, inject, type InjectionToken } from 'tsyringe';
 
 /** A service: currency rates relative to one base currency. */

@@ -1,10 +1,12 @@
 // LLM output post-processing: extract a JSON answer from free-form model output, validate
 // it against a JSON Schema, and route it by content — with conditions written as safe CEL
-// strings (no eval), exactly as they could come from a JSON or YAML flow file.
+// strings (no eval), exactly as they could come from a JSON or YAML flow file. Every
+// built-in passes its value on as `data` and reads `data` of what it receives, so each
+// stage sees the extracted object itself: the router's conditions say `data.category`.
 //
 // Run: npx tsx examples/06-llm-postprocess/main.ts
-import { Flow, RoutineBase, type ExecutionContext } from '../../src/index.js';
-import { ConditionalRouter, ResultExtractor, SchemaValidator, TextClipper } from '../../src/builtins/index.js';
+import { Flow, RoutineBase, type ExecutionContext } from 'routilux';
+import { ConditionalRouter, ResultExtractor, SchemaValidator, TextClipper } from 'routilux/builtins';
 
 /** Stands in for a model: emits a few typical LLM replies. */
 class ModelReplies extends RoutineBase {
@@ -38,7 +40,6 @@ flow.addRoutine(new TextClipper({ maxLength: 2000 }), 'clip');
 flow.addRoutine(new ResultExtractor({ extractors: ['json_code_block', 'json_string'], returnOriginalOnFailure: false }), 'extract');
 flow.addRoutine(
   new SchemaValidator({
-    inputKey: 'result',
     schema: {
       type: 'object',
       required: ['category', 'severity', 'summary'],
@@ -54,8 +55,8 @@ flow.addRoutine(
 flow.addRoutine(
   new ConditionalRouter({
     routes: [
-      { name: 'page_oncall', when: 'data.data.category == "bug" && data.data.severity >= 8' },
-      { name: 'support_queue', when: 'data.data.category in ["bug", "question"]' },
+      { name: 'page_oncall', when: 'data.category == "bug" && data.severity >= 8' },
+      { name: 'support_queue', when: 'data.category in ["bug", "question"]' },
     ],
     defaultRoute: 'backlog',
   }),
@@ -75,6 +76,6 @@ const job = await flow.execute('model', { replies });
 console.log(`job ${job.status}`);
 for (const out of job.outputLog) {
   const data = out.data as Record<string, unknown>;
-  const detail = out.outputType === 'invalid' ? (data['errors'] as string[]).join('; ') : out.outputType === 'unparsable' ? String(data['input']) : JSON.stringify((data['data'] as Record<string, unknown>)['data']);
+  const detail = out.outputType === 'invalid' ? (data['errors'] as string[]).join('; ') : out.outputType === 'unparsable' ? String(data['data']) : JSON.stringify(data['data']);
   console.log(`${out.outputType.padEnd(14)} ${detail}`);
 }

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Flow, JobState, Routine, RoutineBase, type ExecutionContext } from '../../src/index.js';
+import { Flow, JobState, Routine, RoutineBase, type ExecutionContext } from 'routilux';
 
 @Routine({ name: 'example.Numbers' })
 class Numbers extends RoutineBase {

@@ -12,7 +12,7 @@ import {
   allSlotsReadyPolicy,
   batchSizePolicy,
   type SlotData,
-} from '../../src/index.js';
+} from 'routilux';
 
 class Intake extends RoutineBase {
   constructor() {

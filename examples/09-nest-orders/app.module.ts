@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RoutiluxModule } from '../../src/nest/index.js';
+import { RoutiluxModule } from 'routilux/nest';
 import { OrdersModule } from './orders/orders.module.js';
 
 /** One runtime for the whole application; running orders get 2 s to finish when it closes. */

@@ -5,7 +5,7 @@
  * Runtime; closing the application drains the runtime.
  */
 // routilux first: its entry loads reflect-metadata before Nest's decorators run.
-import { Runtime } from '../../src/index.js';
+import { Runtime } from 'routilux';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import type { Order } from './orders/order.repository.js';

@@ -1,4 +1,4 @@
-import { Event, Flow, Routine, RoutineBase, Slot, event } from '../../src/index.js';
+import { Event, Flow, Routine, RoutineBase, Slot, event } from 'routilux';
 
 @Routine({ name: 'quickstart.greeter' })
 class Greeter extends RoutineBase {

@@ -1,4 +1,4 @@
-import { ErrorHandler, Flow, RoutineBase } from '../../src/index.js';
+import { ErrorHandler, Flow, RoutineBase } from 'routilux';
 
 class Greeter extends RoutineBase {
   constructor() {

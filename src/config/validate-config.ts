@@ -1,6 +1,7 @@
 import { validateSync, type ValidationError } from 'class-validator';
 import { ErrorCode } from '../errors/error-codes.js';
 import { ConfigValidationError } from '../errors/routilux-error.js';
+import { toClassInstance } from '../serialization/to-class-instance.js';
 import type { JsonValue } from './json-value.js';
 
 /** A class-validator decorated class describing a routine's configuration. */
@@ -26,7 +27,8 @@ function flatten(errors: ValidationError[], prefix = ''): { path: string; constr
 
 /** @internal validates `config` against `cls`; throws INVALID_CONFIG listing every field problem. */
 export function validateConfig(cls: ConfigClass, config: Record<string, JsonValue>, routineName: string): void {
-  const instance = Object.assign(new cls(), config);
+  // plainToInstance (not Object.assign): nested config classes (@ValidateNested + @Type) become instances.
+  const instance = toClassInstance(cls, config);
   const errors = validateSync(instance, CONFIG_VALIDATOR_OPTIONS);
   if (errors.length === 0) return;
   const fields = flatten(errors);

@@ -52,16 +52,16 @@ describe('ConditionalRouter', () => {
 describe('Splitter', () => {
   it('should emit one item per element, then done; empty when nothing to split', async () => {
     const job = await run(new Splitter({ maxItems: 2 }), [{ items: ['a', 'b', 'c'] }, { items: [] }], ['item', 'done', 'empty']);
-    expect(received(job, 'item')).toEqual([{ item: 'a', index: 0, count: 2 }, { item: 'b', index: 1, count: 2 }]);
+    expect(received(job, 'item')).toEqual([{ data: 'a', index: 0, count: 2 }, { data: 'b', index: 1, count: 2 }]);
     expect(received(job, 'done')).toEqual([{ count: 2, truncated: true }]);
     expect(received(job, 'empty')).toEqual([{ data: { items: [] } }]);
   });
 
   it('should split objects into entries and strings by a separator', async () => {
     const job = await run(new Splitter({ field: 'doc', stringSeparator: '\n' }), [{ doc: 'l1\nl2' }], ['item']);
-    expect(received(job, 'item').map((i) => i['item'])).toEqual(['l1', 'l2']);
+    expect(received(job, 'item').map((i) => i['data'])).toEqual(['l1', 'l2']);
     const entries = await run(new Splitter({ field: 'm' }), [{ m: { a: 1 } }], ['item']);
-    expect(received(entries, 'item')[0]!['item']).toEqual({ key: 'a', value: 1 });
+    expect(received(entries, 'item')[0]!['data']).toEqual({ key: 'a', value: 1 });
   });
 });
 
@@ -96,14 +96,14 @@ describe('Batcher', () => {
     const flow = new Flow(concurrent(clock));
     flow.addRoutine(new Source(), 'source');
     flow.addRoutine(new Splitter(), 'split');
-    flow.addRoutine(new Batcher({ batchSize: 10, field: 'item' }), 'batch');
+    flow.addRoutine(new Batcher({ batchSize: 10 }), 'batch');
     flow.addRoutine(new Sink(['batch']), 'sink');
     flow.connect('source', 'out', 'split', 'input');
     flow.connect('split', 'item', 'batch', 'input');
     flow.connect('split', 'done', 'batch', 'flush');
     flow.connect('batch', 'batch', 'sink', 'batch');
     const job = await flow.execute('source', { payloads: [{ items: ['a', 'b', 'c'] }] });
-    expect(received(job, 'batch')).toEqual([{ items: ['a', 'b', 'c'], count: 3, batchNumber: 1, reason: 'flush' }]);
+    expect(received(job, 'batch')).toEqual([{ data: ['a', 'b', 'c'], count: 3, batchNumber: 1, reason: 'flush' }]);
     expect(clock.pending).toBe(0);
   });
 
@@ -118,7 +118,7 @@ describe('Batcher', () => {
     expect(clock.pending).toBe(1);
     clock.advance(1000);
     await settled(flow, a);
-    expect(received(a, 'batch')).toEqual([{ items: [{ n: 1 }, { n: 2 }], count: 2, batchNumber: 1, reason: 'timeout' }]);
+    expect(received(a, 'batch')).toEqual([{ data: [{ n: 1 }, { n: 2 }], count: 2, batchNumber: 1, reason: 'timeout' }]);
     expect(received(b, 'batch')).toEqual([]);
   });
 });
@@ -159,7 +159,7 @@ describe('Aggregator', () => {
     await clock.whenTimers(1);
     clock.advance(500);
     const job = await p;
-    expect(received(job, 'timeout')).toEqual([{ partial: { a: { v: 1 } }, sources: ['a'], missing: ['b'] }]);
+    expect(received(job, 'timeout')).toEqual([{ data: { a: { v: 1 } }, sources: ['a'], missing: ['b'] }]);
     expect(received(job, 'aggregated')).toEqual([]);
   });
 });
@@ -221,7 +221,7 @@ describe('RetryHandler', () => {
     clock.advance(200);
     const job = await p;
     expect(received(job, 'retry').map((r) => [r['attempt'], r['delay'], r['error']])).toEqual([[1, 100, 'fail 1'], [2, 200, 'fail 2']]);
-    expect(received(job, 'success')).toEqual([{ data: { id: 'x' }, result: { ok: 3 }, attempts: 3 }]);
+    expect(received(job, 'success')).toEqual([{ data: { ok: 3 }, input: { id: 'x' }, attempts: 3 }]);
   });
 
   it('should report exhaustion, and stop at once for a non-retryable error', async () => {

@@ -9,27 +9,27 @@ describe('TextClipper', () => {
   it('should clip by whole lines and report the number of dropped lines', async () => {
     const job = await run(new TextClipper({ maxLength: 50 }), [{ text: tenLines }], ['output']);
     const [out] = received(job, 'output');
-    expect(out).toEqual({ text: 'line 00 abcdefghijkl\nline 01 abcdefghijkl\n...(8 more lines)', wasClipped: true, originalLength: tenLines.length, droppedLines: 8 });
+    expect(out).toEqual({ data: 'line 00 abcdefghijkl\nline 01 abcdefghijkl\n...(8 more lines)', wasClipped: true, originalLength: tenLines.length, droppedLines: 8 });
   });
 
   it('should pass short text unchanged and honour a per-payload maxLength', async () => {
     const job = await run(new TextClipper({ maxLength: 1000, truncationMessage: '[{remaining} cut]' }), [{ content: 'short' }, { text: tenLines, maxLength: 30 }], ['output']);
     const [a, b] = received(job, 'output');
-    expect(a).toMatchObject({ text: 'short', wasClipped: false, droppedLines: 0 });
-    expect(b).toMatchObject({ text: 'line 00 abcdefghijkl\n[9 cut]', wasClipped: true, droppedLines: 9 });
+    expect(a).toMatchObject({ data: 'short', wasClipped: false, droppedLines: 0 });
+    expect(b).toMatchObject({ data: 'line 00 abcdefghijkl\n[9 cut]', wasClipped: true, droppedLines: 9 });
   });
 
   it('should never clip a traceback when preserveTracebacks is on, and clip it when off', async () => {
     const tb = `Traceback (most recent call last):\n${tenLines}`;
     const kept = await run(new TextClipper({ maxLength: 40 }), [{ text: tb }], ['output']);
-    expect(received(kept, 'output')[0]).toMatchObject({ text: tb, wasClipped: false });
+    expect(received(kept, 'output')[0]).toMatchObject({ data: tb, wasClipped: false });
     const cut = await run(new TextClipper({ maxLength: 40, preserveTracebacks: false }), [{ text: tb }], ['output']);
     expect(received(cut, 'output')[0]).toMatchObject({ wasClipped: true, droppedLines: 10 });
   });
 
   it('should read the text from inputKey', async () => {
     const job = await run(new TextClipper({ maxLength: 5, inputKey: 'body.log' }), [{ text: 'ignored', body: { log: 'a\nbbbbbbbb' } }], ['output']);
-    expect(received(job, 'output')[0]).toMatchObject({ text: 'a\n...(1 more lines)', droppedLines: 1 });
+    expect(received(job, 'output')[0]).toMatchObject({ data: 'a\n...(1 more lines)', droppedLines: 1 });
   });
 
   it('should reject a bad configuration at construction and at setConfig', () => {

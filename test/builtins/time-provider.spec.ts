@@ -15,14 +15,14 @@ describe('TimeProvider', () => {
   it('should emit the flow clock time as ISO, timestamp and custom formats', async () => {
     const job = await run(new TimeProvider({ format: 'custom', customFormat: 'YYYY/MM/DD HH:mm:ss.SSS dddd ZZ' }), [{}, { format: 'timestamp' }, { format: 'iso' }], ['output'], { clock: clockAt(SATURDAY_NOON) });
     const [custom, stamp, iso] = received(job, 'output');
-    expect(custom).toEqual({ time: '2026/01/03 12:00:05.042 Saturday +00:00', timestamp: SATURDAY_NOON, iso: '2026-01-03T12:00:05.042Z', format: 'custom' });
-    expect(stamp!['time']).toBe(String(SATURDAY_NOON));
-    expect(iso!['time']).toBe('2026-01-03T12:00:05.042Z');
+    expect(custom).toEqual({ data: '2026/01/03 12:00:05.042 Saturday +00:00', timestamp: SATURDAY_NOON, iso: '2026-01-03T12:00:05.042Z', format: 'custom' });
+    expect(stamp!['data']).toBe(String(SATURDAY_NOON));
+    expect(iso!['data']).toBe('2026-01-03T12:00:05.042Z');
   });
 
   it('should format for a locale and time zone', async () => {
     const job = await run(new TimeProvider({ format: 'locale', locale: 'zh-CN', timeZone: 'Asia/Shanghai' }), [{}], ['output'], { clock: clockAt(SATURDAY_NOON) });
-    const time = String(received(job, 'output')[0]!['time']);
+    const time = String(received(job, 'output')[0]!['data']);
     expect(time).toContain('2026');
     expect(time).toContain('星期六');
     expect(time).toContain('20:00:05');

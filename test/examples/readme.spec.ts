@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 // test/examples/examples.spec.ts runs. This spec keeps the copies identical, so a snippet
 // that no longer compiles or runs fails CI.
 //
-// One difference is allowed and undone here: the README imports the package by name
-// (`from 'routilux'`), while the files import the source entry (`from '../../src/index.js'`),
-// because the package name only resolves to a build in dist/.
+// Both import the package by name (`from 'routilux'`): tsconfig.json's paths (and vitest's
+// alias) resolve the name to the sources in this repository.
 
 const root = new URL('../../', import.meta.url);
 const readmeDir = new URL('examples/readme/', root);
@@ -18,7 +17,7 @@ function tsBlocks(markdown: string): string[] {
 }
 
 function asFile(snippet: string): string {
-  return snippet.replaceAll("from 'routilux'", "from '../../src/index.js'");
+  return snippet;
 }
 
 const readme = readFileSync(new URL('README.md', root), 'utf8');

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Event, Routine, RoutineBase, Slot, event, type ExecutionContext } from '../../../src/index.js';
+import { Event, Routine, RoutineBase, Slot, event, type ExecutionContext } from 'routilux';
 import { OrderRepository, type Order } from './order.repository.js';
 import { HttpError, PaymentClient } from './payment-client.js';
 

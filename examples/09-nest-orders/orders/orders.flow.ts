@@ -1,4 +1,4 @@
-import { ErrorHandler, FunctionRegistry, type FlowDefinition } from '../../../src/index.js';
+import { ErrorHandler, FunctionRegistry, type FlowDefinition } from 'routilux';
 import { ChargePayment, OrderIntake, StoreOrder, isRetryablePaymentError } from './order.routines.js';
 
 FunctionRegistry.register('orders.retryable-payment-error', isRetryablePaymentError);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RoutiluxModule } from '../../../src/nest/index.js';
+import { RoutiluxModule } from 'routilux/nest';
 import { ChargePayment, OrderIntake, StoreOrder } from './order.routines.js';
 import { OrderRepository } from './order.repository.js';
 import { ordersFlow } from './orders.flow.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Runtime, type Flow, type JobState } from '../../../src/index.js';
-import { InjectFlow, InjectRuntime } from '../../../src/nest/index.js';
+import { Runtime, type Flow, type JobState } from 'routilux';
+import { InjectFlow, InjectRuntime } from 'routilux/nest';
 import { OrderRepository, type Order, type StoredOrder } from './order.repository.js';
 
 /** What the rest of the application calls: place orders, wait for them, read outcomes. */

@@ -28,7 +28,8 @@ export interface ConditionResult {
 export interface CompiledCondition {
   readonly spec: ConditionSpec;
   /** Tests one payload; throws ExpressionEvaluationError when it cannot be evaluated. */
-  test(data: Record<string, unknown>): ConditionResult;
+  /** Tests one input value (a built-in's `data`, usually an object). */
+  test(data: unknown): ConditionResult;
 }
 
 /**
@@ -91,10 +92,10 @@ export function compileCondition(spec: unknown): CompiledCondition {
   return invalid('use a CEL string (e.g. "data.score > 0.5"), { expr }, { fn: "registered.name" } or { equals: { field: value } }.');
 }
 
-function callFunction(name: string, fn: ConditionFunction, data: Record<string, unknown>): ConditionResult {
+function callFunction(name: string, fn: ConditionFunction, data: unknown): ConditionResult {
   let out: unknown;
   try {
-    out = fn(data);
+    out = fn(data as Record<string, unknown>);
   } catch (error) {
     throw new ExpressionEvaluationError(`fn:${name}`, 'evaluation', error instanceof Error ? error.message : String(error), error);
   }

@@ -4,6 +4,7 @@ import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check } from '../shared/config-check.js';
 import { JobScoped } from '../shared/job-scoped.js';
 import { waitInJob, type JobWait } from '../shared/job-timer.js';
+import { pickValue } from '../shared/input.js';
 
 const SLOT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
 
@@ -27,20 +28,38 @@ export class AggregatorConfig {
 }
 
 interface Round {
-  readonly received: Map<string, Record<string, unknown>[]>;
+  readonly received: Map<string, unknown[]>;
   wait: JobWait | undefined;
 }
 
 const rounds = new JobScoped<{ current: Round | undefined }>();
+
+/** Payload of Aggregator's `aggregated` event. */
+export interface AggregatorAggregated {
+  /** Source → its latest input value (`collect: 'all'`: every value of the round, in arrival order). Only sources that delivered are keys. */
+  data: Record<string, unknown>;
+  /** Sources that delivered, in order of their first payload. */
+  sources: string[];
+}
+
+/** Payload of Aggregator's `timeout` event (a round that did not complete in `timeout` ms). */
+export interface AggregatorTimeout {
+  /** The partial result, shaped as in `aggregated`. */
+  data: Record<string, unknown>;
+  /** Sources that delivered. */
+  sources: string[];
+  /** Configured sources that did not, in configuration order (≥ 1). */
+  missing: string[];
+}
 
 /**
  * Joins payloads arriving on several slots into one: when all sources have data
  * (`all`), any has (`any`), or `count` of them have (n-of-m). With a `timeout`, a round
  * that is not complete in time is emitted as a partial result.
  *
- * Slots: one per `sources` entry → `aggregated({ data, sources })` where `data` maps
- * each source to its latest payload (or the list, with `collect: 'all'`);
- * `timeout({ partial, sources, missing })` when the timeout ends a round.
+ * Slots: one per `sources` entry → `aggregated({ data, sources })` ({@link AggregatorAggregated})
+ * where `data` maps each source to its latest input value (or the list, with `collect: 'all'`);
+ * `timeout({ data, sources, missing })` ({@link AggregatorTimeout}) when the timeout ends a round.
  *
  * Rounds are per job. With a timeout, the activation that opened a round waits for it
  * (keeping the job running until the round completes or times out); see docs/builtins.md.
@@ -53,8 +72,8 @@ export class Aggregator extends ConfigurableRoutine {
   constructor(options?: AggregatorConfig) {
     super();
     this.defineEvent('aggregated', ['data', 'sources']);
-    this.defineEvent('timeout', ['partial', 'sources', 'missing']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.defineEvent('timeout', ['data', 'sources', 'missing']);
+    this.configure(options);
   }
 
   protected override afterConfig(): void {
@@ -63,7 +82,8 @@ export class Aggregator extends ConfigurableRoutine {
     }
   }
 
-  private receive(source: string, data: Record<string, unknown>, ctx: ExecutionContext): void {
+  private receive(source: string, payload: Record<string, unknown>, ctx: ExecutionContext): void {
+    const data = pickValue(payload, undefined);
     const state = rounds.get(ctx, () => ({ current: undefined }));
     const round = (state.current ??= { received: new Map(), wait: undefined });
     const list = round.received.get(source) ?? [];
@@ -72,7 +92,7 @@ export class Aggregator extends ConfigurableRoutine {
     if (this.isReady(round)) {
       state.current = undefined;
       round.wait?.release();
-      this.emit('aggregated', { data: this.collect(round), sources: [...round.received.keys()] });
+      this.emit('aggregated', { data: this.collect(round), sources: [...round.received.keys()] } satisfies AggregatorAggregated);
       return;
     }
     const timeout = this.getConfig<number>('timeout', 0);
@@ -84,7 +104,7 @@ export class Aggregator extends ConfigurableRoutine {
         if (outcome !== 'timeout' || state.current !== round) return;
         state.current = undefined;
         const sources = [...round.received.keys()];
-        this.emit('timeout', { partial: this.collect(round), sources, missing: this.getConfig<string[]>('sources', []).filter((s) => !round.received.has(s)) });
+        this.emit('timeout', { data: this.collect(round), sources, missing: this.getConfig<string[]>('sources', []).filter((s) => !round.received.has(s)) } satisfies AggregatorTimeout);
       }),
     );
   }

@@ -3,6 +3,7 @@ import { Routine, type ExecutionContext } from '../../index.js';
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { JobScoped } from '../shared/job-scoped.js';
 import { waitInJob, type JobWait } from '../shared/job-timer.js';
+import { pickValue } from '../shared/input.js';
 import { MISSING, getPath } from '../shared/paths.js';
 
 /** Configuration of {@link Batcher}. */
@@ -11,7 +12,7 @@ export class BatcherConfig {
   @IsInt() @Min(1) @Max(1_000_000) batchSize?: number = 10;
   /** Ms after the first item of a batch to flush a partial batch. Always set, so a job never ends with items left over. @default 1000 */
   @IsInt() @Min(1) @Max(2_147_483_647) timeout?: number = 1000;
-  /** Path of the item in the payload; default: the whole payload. */
+  /** Path of the item in the input value; default: the input value itself (`data` of a built-in's payload, else the payload). */
   @IsOptional() @IsString() field?: string;
 }
 
@@ -23,14 +24,26 @@ interface BatchState {
 
 const batches = new JobScoped<BatchState>();
 
+/** Payload of Batcher's `batch` event. */
+export interface BatcherBatch {
+  /** The items, in arrival order (1 to batchSize; an item missing at `field` is null). */
+  data: unknown[];
+  /** data.length. */
+  count: number;
+  /** 1-based, per job. */
+  batchNumber: number;
+  /** `'size'`: batchSize reached; `'timeout'`: `timeout` ms after the batch's first item; `'flush'`: a payload on `flush`. */
+  reason: 'size' | 'timeout' | 'flush';
+}
+
 /**
  * Groups items into batches of `batchSize`. A partial batch is flushed `timeout` ms
  * after its first item, or at once by a payload on the `flush` slot, so no item is left
  * behind when the job ends: the batch's timer keeps the job running (`ctx.waitUntil`)
  * without holding a worker (see docs/builtins.md, "Timers").
  *
- * Slots `input` (one item per payload) and `flush` → `batch({ items, count, batchNumber, reason })`,
- * `reason` ∈ `'size' | 'timeout' | 'flush'`. Batches are per job.
+ * Slots `input` (one item per payload) and `flush` → `batch({ data, count, batchNumber, reason })`
+ * ({@link BatcherBatch}; `data` is the list of items). Batches are per job.
  *
  * @example
  * new Batcher({ batchSize: 50, timeout: 2000 })
@@ -39,17 +52,18 @@ const batches = new JobScoped<BatchState>();
 export class Batcher extends ConfigurableRoutine {
   constructor(options?: BatcherConfig) {
     super();
-    this.defineEvent('batch', ['items', 'count', 'batchNumber', 'reason']);
+    this.defineEvent('batch', ['data', 'count', 'batchNumber', 'reason']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.add(data, ctx));
     this.defineSlot('flush', (_data: Record<string, unknown>, ctx: ExecutionContext) => this.flush(batches.get(ctx, fresh), 'flush'));
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   private add(data: Record<string, unknown>, ctx: ExecutionContext): void {
     const state = batches.get(ctx, fresh);
     const field = this.getConfig<string | undefined>('field');
-    const item = field === undefined ? data : getPath(data, field);
-    state.items.push(item === MISSING ? undefined : item);
+    const value = pickValue(data, undefined);
+    const item = field === undefined ? value : getPath(value, field);
+    state.items.push(item === MISSING || item === undefined ? null : item);
     if (state.items.length >= this.getConfig<number>('batchSize', 10)) {
       this.flush(state, 'size');
       return;
@@ -73,7 +87,7 @@ export class Batcher extends ConfigurableRoutine {
     const items = state.items;
     state.items = [];
     state.batchNumber++;
-    this.emit('batch', { items, count: items.length, batchNumber: state.batchNumber, reason });
+    this.emit('batch', { data: items, count: items.length, batchNumber: state.batchNumber, reason } satisfies BatcherBatch);
   }
 }
 

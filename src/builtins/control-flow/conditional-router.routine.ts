@@ -1,8 +1,9 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { Routine, Slot, type ExecutionContext } from '../../index.js';
 import { compileCondition, conditionProblem, normalizeCondition, type CompiledCondition, type ConditionInput } from '../conditions/condition.js';
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check, isRecord } from '../shared/config-check.js';
+import { pickValue } from '../shared/input.js';
 
 /** One route: its name is also the event it emits on. */
 export interface RouteSpec {
@@ -37,6 +38,32 @@ export class ConditionalRouterConfig {
   /** Event used when no route matches (instead of `unmatched`). */
   @IsOptional() @Check((v) => (typeof v === 'string' && ROUTE_NAME.test(v) && !RESERVED.has(v) ? undefined : 'must be a valid event name other than "unmatched"'))
   defaultRoute?: string;
+  /** Path of the value to route; default: the input value (`data` of a built-in's payload, else the payload). */
+  @IsOptional() @IsString() inputKey?: string;
+}
+
+/** A route condition that failed on a payload (it counted as no match): the route and the error message. */
+export interface RouteError {
+  route: string;
+  error: string;
+}
+
+/** Payload of a ConditionalRouter route event (the event is named after the route). */
+export interface ConditionalRouterRoute {
+  /** The input value, unchanged. */
+  data: unknown;
+  /** The route's name (= the event name). */
+  route: string;
+}
+
+/** Payload of ConditionalRouter's `defaultRoute` event and of `unmatched` (then `route` is null). */
+export interface ConditionalRouterUnmatched {
+  /** The input value, unchanged. */
+  data: unknown;
+  /** The default route's name; null on `unmatched`. */
+  route: string | null;
+  /** Conditions that failed to evaluate, in route order; `[]` when every condition was simply false. */
+  errors: RouteError[];
 }
 
 /**
@@ -45,8 +72,9 @@ export class ConditionalRouterConfig {
  * construction / `setConfig`. A condition that fails on a payload counts as "no match"
  * and is reported in `errors`.
  *
- * Slot `input` → one event per route `<name>({ data, route })`; when nothing matches,
- * `<defaultRoute>({ data, route, errors })` if configured, else `unmatched({ data, route: null, errors })`.
+ * Slot `input` → one event per route `<name>({ data, route })` ({@link ConditionalRouterRoute}); when nothing matches,
+ * `<defaultRoute>({ data, route, errors })` if configured, else `unmatched({ data, route: null, errors })`
+ * ({@link ConditionalRouterUnmatched}). `data` is the input value, which conditions see as `data`.
  * Events are created for route names when the routes are configured (and kept if a
  * later configuration drops a route).
  *
@@ -58,7 +86,7 @@ export class ConditionalRouter extends ConfigurableRoutine {
   constructor(options?: ConditionalRouterConfig) {
     super();
     this.defineEvent('unmatched', ['data', 'route', 'errors']);
-    if (options !== undefined && !(options instanceof ConditionalRouterConfig)) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {
@@ -71,17 +99,18 @@ export class ConditionalRouter extends ConfigurableRoutine {
     const names = this.getConfig<{ name: string }[]>('routes', []).map((r) => r.name);
     const fallback = this.getConfig<string | undefined>('defaultRoute');
     if (fallback !== undefined) names.push(fallback);
-    for (const name of names) if (!this.events.has(name)) this.defineEvent(name, ['data', 'route']);
+    for (const name of names) if (!this.events.has(name)) this.defineEvent(name, name === fallback ? ['data', 'route', 'errors'] : ['data', 'route']);
   }
 
   /** Routes one payload. */
   @Slot('input')
-  onInput(data: Record<string, unknown>, _ctx: ExecutionContext): void {
+  onInput(payload: Record<string, unknown>, _ctx: ExecutionContext): void {
+    const data = pickValue(payload, this.getConfig<string | undefined>('inputKey'));
     const routes = this.derived<{ name: string; condition: CompiledCondition }[]>(() =>
       this.getConfig<{ name: string; when: unknown }[]>('routes', []).map((r) => ({ name: r.name, condition: compileCondition(r.when) })),
     );
     const all = this.getConfig<string>('mode', 'first') === 'all';
-    const errors: { route: string; error: string }[] = [];
+    const errors: RouteError[] = [];
     let matched = 0;
     for (const route of routes) {
       let ok = false;
@@ -92,12 +121,12 @@ export class ConditionalRouter extends ConfigurableRoutine {
       }
       if (!ok) continue;
       matched++;
-      this.emit(route.name, { data, route: route.name });
+      this.emit(route.name, { data, route: route.name } satisfies ConditionalRouterRoute);
       if (!all) break;
     }
     if (matched > 0) return;
     const fallback = this.getConfig<string | undefined>('defaultRoute');
-    if (fallback !== undefined) this.emit(fallback, { data, route: fallback, errors });
-    else this.emit('unmatched', { data, route: null, errors });
+    if (fallback !== undefined) this.emit(fallback, { data, route: fallback, errors } satisfies ConditionalRouterUnmatched);
+    else this.emit('unmatched', { data, route: null, errors } satisfies ConditionalRouterUnmatched);
   }
 }

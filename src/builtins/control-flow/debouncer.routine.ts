@@ -4,6 +4,7 @@ import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check } from '../shared/config-check.js';
 import { JobScoped } from '../shared/job-scoped.js';
 import { waitInJob, type JobWait } from '../shared/job-timer.js';
+import { pickValue } from '../shared/input.js';
 
 /** Configuration of {@link Debouncer}. */
 export class DebouncerConfig {
@@ -22,12 +23,26 @@ export class DebouncerConfig {
 interface Burst {
   startedAt: number;
   lastAt: number;
-  last: Record<string, unknown>;
+  last: unknown;
   count: number;
   wait: JobWait | undefined;
 }
 
 const bursts = new JobScoped<{ burst: Burst | undefined; quietUntil: number }>();
+
+/** Payload of Debouncer's `leading` event. */
+export interface DebouncerLeading {
+  /** The first input value of the burst, unchanged. */
+  data: unknown;
+}
+
+/** Payload of Debouncer's `debounced` event. */
+export interface DebouncerDebounced {
+  /** The last input value of the burst, unchanged. */
+  data: unknown;
+  /** Payloads received in the burst (≥ 1; ≥ 2 when `leading` is on too). */
+  count: number;
+}
 
 /**
  * Collapses bursts of payloads: `debounced` carries the last payload once no new one
@@ -36,7 +51,8 @@ const bursts = new JobScoped<{ burst: Burst | undefined; quietUntil: number }>()
  * waits for its end, which keeps the job running until the trailing emit (see
  * docs/builtins.md, "Timers"). Bursts are per job.
  *
- * Slot `input` → `leading({ data })`, `debounced({ data, count })` (`count`: payloads in the burst).
+ * Slot `input` → `leading({ data })` ({@link DebouncerLeading}), `debounced({ data, count })`
+ * ({@link DebouncerDebounced}; `count`: payloads in the burst); `data` is an input value, unchanged.
  * With leading and trailing both on, `debounced` is emitted only for bursts of two or more.
  *
  * @example
@@ -49,10 +65,11 @@ export class Debouncer extends ConfigurableRoutine {
     this.defineEvent('leading', ['data']);
     this.defineEvent('debounced', ['data', 'count']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.receive(data, ctx));
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
-  private receive(data: Record<string, unknown>, ctx: ExecutionContext): void {
+  private receive(payload: Record<string, unknown>, ctx: ExecutionContext): void {
+    const data = pickValue(payload, undefined);
     const state = bursts.get(ctx, () => ({ burst: undefined, quietUntil: -Infinity }));
     const now = ctx.flow.clock.now();
     const waitMs = this.getConfig<number>('wait', 300);
@@ -60,7 +77,7 @@ export class Debouncer extends ConfigurableRoutine {
     const trailing = this.getConfig<boolean>('trailing', true);
     if (!trailing) {
       // leading only: no timer needed, the quiet period is checked on arrival
-      if (now >= state.quietUntil) this.emit('leading', { data });
+      if (now >= state.quietUntil) this.emit('leading', { data } satisfies DebouncerLeading);
       state.quietUntil = now + waitMs;
       return;
     }
@@ -74,7 +91,7 @@ export class Debouncer extends ConfigurableRoutine {
     }
     const opened: Burst = { startedAt: now, lastAt: now, last: data, count: 1, wait: undefined };
     state.burst = opened;
-    if (leading) this.emit('leading', { data });
+    if (leading) this.emit('leading', { data } satisfies DebouncerLeading);
     ctx.waitUntil(this.holdBurst(state, opened, ctx)); // keeps the job alive, not a worker
   }
 
@@ -92,6 +109,6 @@ export class Debouncer extends ConfigurableRoutine {
       if (outcome === 'aborted') return;
     }
     state.burst = undefined;
-    if (!this.getConfig<boolean>('leading', false) || burst.count > 1) this.emit('debounced', { data: burst.last, count: burst.count });
+    if (!this.getConfig<boolean>('leading', false) || burst.count > 1) this.emit('debounced', { data: burst.last, count: burst.count } satisfies DebouncerDebounced);
   }
 }

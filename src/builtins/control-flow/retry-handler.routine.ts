@@ -3,12 +3,13 @@ import { FunctionRegistry, Routine, type ExecutionContext } from '../../index.js
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check } from '../shared/config-check.js';
 import { functionRef } from '../shared/function-ref.js';
+import { pickValue } from '../shared/input.js';
 import { waitInJob } from '../shared/job-timer.js';
 
 /** Backoff shapes of {@link RetryHandler}. */
 export type Backoff = 'fixed' | 'linear' | 'exponential' | 'exponential_jitter';
 
-/** The operation a RetryHandler runs: receives the payload and the context; may be async. */
+/** The operation a RetryHandler runs: receives the input value (a scalar as `{ value }`) and the context; may be async. */
 export type RetryOperation = (data: Record<string, unknown>, ctx: ExecutionContext) => unknown;
 /** Decides whether an error is worth another attempt. */
 export type RetryPredicate = (error: unknown) => boolean;
@@ -32,6 +33,38 @@ export class RetryHandlerConfig {
   @IsOptional() @Check(registered('the retryOn predicate')) retryOn?: string | RetryPredicate;
 }
 
+/** Payload of RetryHandler's `success` event. */
+export interface RetryHandlerSuccess {
+  /** What the operation returned (resolved), passed on; must be JSON-like. `null` when it returned undefined. */
+  data: unknown;
+  /** The input value the operation was given. */
+  input: unknown;
+  /** Attempts made, the successful one included (≥ 1). */
+  attempts: number;
+}
+
+/** Payload of RetryHandler's `retry` event, emitted before each new attempt. */
+export interface RetryHandlerRetry {
+  /** The input value, unchanged. */
+  data: unknown;
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  /** Its error message. */
+  error: string;
+  /** Ms until the next attempt. */
+  delay: number;
+}
+
+/** Payload of RetryHandler's `exhausted` event. */
+export interface RetryHandlerExhausted {
+  /** The input value, unchanged. */
+  data: unknown;
+  /** Attempts made (≥ 1). */
+  attempts: number;
+  /** Error message of every attempt, in order (length = attempts). */
+  errors: string[];
+}
+
 /** Delay in ms before attempt `attempt + 1`, after `attempt` failures (1-based), capped by `maxDelay`. */
 export function computeBackoff(attempt: number, options: { backoff: Backoff; baseDelay: number; maxDelay: number }, random: () => number = Math.random): number {
   const { backoff, baseDelay, maxDelay } = options;
@@ -45,9 +78,10 @@ export function computeBackoff(attempt: number, options: { backoff: Backoff; bas
  * linear, exponential or jittered, capped by `maxDelay`) on the flow's clock. Waiting
  * holds the activation (it is the routine's work) and stops when the job is cancelled.
  *
- * Slot `input` → `success({ data, result, attempts })`, `retry({ data, attempt, error, delay })`
- * before each new attempt, `exhausted({ data, attempts, errors })` when attempts run out
- * or an error is not retryable. `result` must be JSON-like to travel on.
+ * Slot `input` → `success({ data, input, attempts })` ({@link RetryHandlerSuccess}; `data` is the operation's
+ * result), `retry({ data, attempt, error, delay })` ({@link RetryHandlerRetry}) before each new attempt,
+ * `exhausted({ data, attempts, errors })` ({@link RetryHandlerExhausted}) when attempts run out or an error
+ * is not retryable. The result must be JSON-like to travel on.
  *
  * @example
  * FunctionRegistry.register('callModel', async (data) => model.call(data.prompt));
@@ -57,11 +91,11 @@ export function computeBackoff(attempt: number, options: { backoff: Backoff; bas
 export class RetryHandler extends ConfigurableRoutine {
   constructor(options?: RetryHandlerConfig) {
     super();
-    this.defineEvent('success', ['data', 'result', 'attempts']);
+    this.defineEvent('success', ['data', 'input', 'attempts']);
     this.defineEvent('retry', ['data', 'attempt', 'error', 'delay']);
     this.defineEvent('exhausted', ['data', 'attempts', 'errors']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.run(data, ctx));
-    if (options !== undefined && !(options instanceof RetryHandlerConfig)) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {
@@ -71,7 +105,9 @@ export class RetryHandler extends ConfigurableRoutine {
     return out;
   }
 
-  private async run(data: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+  private async run(payload: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
+    const data = pickValue(payload, undefined);
+    const arg = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : { value: data };
     const name = this.getConfig<string | undefined>('operation');
     const operation = name === undefined ? undefined : (FunctionRegistry.get(name) as RetryOperation | undefined);
     const predicateName = this.getConfig<string | undefined>('retryOn');
@@ -81,15 +117,15 @@ export class RetryHandler extends ConfigurableRoutine {
     for (let attempt = 1; ; attempt++) {
       try {
         if (operation === undefined) throw new Error('no operation is configured (set operation to a registered function)');
-        const result = await operation(data, ctx);
-        this.emit('success', { data, result, attempts: attempt });
+        const result = await operation(arg, ctx);
+        this.emit('success', { data: result === undefined ? null : result, input: data, attempts: attempt } satisfies RetryHandlerSuccess);
         return;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         errors.push(message);
         const canRetry = operation !== undefined && attempt < maxAttempts && (retryable === undefined || retryable(error) === true);
         if (!canRetry || ctx.signal.aborted) {
-          this.emit('exhausted', { data, attempts: attempt, errors });
+          this.emit('exhausted', { data, attempts: attempt, errors } satisfies RetryHandlerExhausted);
           return;
         }
         const delay = computeBackoff(attempt, {
@@ -97,7 +133,7 @@ export class RetryHandler extends ConfigurableRoutine {
           baseDelay: this.getConfig<number>('baseDelay', 1000),
           maxDelay: this.getConfig<number>('maxDelay', 60_000),
         });
-        this.emit('retry', { data, attempt, error: message, delay });
+        this.emit('retry', { data, attempt, error: message, delay } satisfies RetryHandlerRetry);
         if ((await waitInJob(ctx, delay).promise) === 'aborted') return;
       }
     }

@@ -15,19 +15,29 @@ export class DataFlattenerConfig {
   @IsOptional() @IsString() inputKey?: string;
 }
 
+/** Payload of DataFlattener's `output` event. */
+export interface DataFlattenerOutput {
+  /** Joined key → leaf value; a scalar (or a list with `flattenLists` off) is `{ value }`; an empty object `{}`. */
+  data: Record<string, unknown>;
+  /** Type of the input value: `'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' | 'undefined'`. */
+  originalType: string;
+  /** Deepest container level reached; 0 for a scalar. */
+  depth: number;
+}
+
 /**
  * Flattens nested objects (and lists, by index) into one level of joined keys:
  * `{ a: { b: 1 }, items: [1, { c: 2 }] }` → `{ 'a.b': 1, 'items.0': 1, 'items.1.c': 2 }`.
  * A scalar becomes `{ value: x }`; cycles become `'[Circular Reference]'`.
  *
- * Slot `input` → event `output({ data, originalType, depth })` (`depth`: deepest level reached).
+ * Slot `input` → event `output({ data, originalType, depth })` ({@link DataFlattenerOutput}).
  */
 @Routine({ name: 'routilux.DataFlattener', config: DataFlattenerConfig })
 export class DataFlattener extends ConfigurableRoutine {
   constructor(options?: DataFlattenerConfig) {
     super();
     this.defineEvent('output', ['data', 'originalType', 'depth']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   /** Flattens one value. */
@@ -36,7 +46,7 @@ export class DataFlattener extends ConfigurableRoutine {
     const value = pickValue(data, this.getConfig<string | undefined>('inputKey'));
     const originalType = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
     const result = flatten(value, this.getConfig<string>('separator', '.'), this.getConfig<boolean>('flattenLists', true), this.getConfig<number>('maxDepth', 100));
-    this.emit('output', { data: result.data, originalType, depth: result.depth });
+    this.emit('output', { data: result.data, originalType, depth: result.depth } satisfies DataFlattenerOutput);
   }
 }
 

@@ -32,13 +32,29 @@ export class DataTransformerConfig {
   @IsOptional() @IsString() inputKey?: string;
 }
 
+/** A transformation that failed (and was skipped): its name and the error message. */
+export interface TransformationError {
+  transformation: string;
+  error: string;
+}
+
+/** Payload of DataTransformer's `output` event. */
+export interface DataTransformerOutput {
+  /** The transformed value (the input value when nothing applied). */
+  data: unknown;
+  /** Names that succeeded, in order; `[]` when none. */
+  applied: string[];
+  /** Failed or unknown transformations, in order; `[]` when none. */
+  errors: TransformationError[];
+}
+
 /**
  * Applies named transformations (lowercase, uppercase, trim, to_string, to_int,
  * to_float, to_bool, remove_nulls, parse_json, to_json, keys, or registered custom
  * ones) in order. A failing transformation is reported in `errors` and skipped; the
  * routine does not throw.
  *
- * Slot `input` → event `output({ data, applied, errors })` (`errors`: `{ transformation, error }[]`).
+ * Slot `input` → event `output({ data, applied, errors })` ({@link DataTransformerOutput}).
  *
  * @example
  * new DataTransformer({ transformations: ['trim', 'lowercase'] })
@@ -48,7 +64,7 @@ export class DataTransformer extends ConfigurableRoutine {
   constructor(options?: DataTransformerConfig) {
     super();
     this.defineEvent('output', ['data', 'applied', 'errors']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {
@@ -64,7 +80,7 @@ export class DataTransformer extends ConfigurableRoutine {
     const chain = this.getConfig<boolean>('chain', true);
     let value = original;
     const applied: string[] = [];
-    const errors: { transformation: string; error: string }[] = [];
+    const errors: TransformationError[] = [];
     for (const name of this.getConfig<string[]>('transformations', [])) {
       const fn = resolveTransformation(name);
       if (fn === undefined) {
@@ -78,6 +94,7 @@ export class DataTransformer extends ConfigurableRoutine {
         errors.push({ transformation: name, error: error instanceof Error ? error.message : String(error) });
       }
     }
-    this.emit('output', { data: value, applied, errors });
+    const payload: DataTransformerOutput = { data: value, applied, errors };
+    this.emit('output', payload);
   }
 }

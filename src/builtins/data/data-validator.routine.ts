@@ -39,9 +39,26 @@ export class DataValidatorConfig {
 
 /** One validation problem. */
 export interface ValidationIssue {
+  /** The field name; `items` for a list element, `value` for a scalar input. */
   field: string;
+  /** `'required'`, `'extra'` or the validator name. */
   rule: string;
+  /** What is wrong (a custom validator's message when it returned `[false, message]`). */
   message: string;
+}
+
+/** Payload of DataValidator's `valid` event. */
+export interface DataValidatorValid {
+  /** The input value, unchanged. */
+  data: unknown;
+}
+
+/** Payload of DataValidator's `invalid` event. */
+export interface DataValidatorInvalid {
+  /** The input value, unchanged. */
+  data: unknown;
+  /** At least one issue, in check order (only the first with `strictMode`). */
+  errors: ValidationIssue[];
 }
 
 /**
@@ -61,7 +78,7 @@ export class DataValidator extends ConfigurableRoutine {
     super();
     this.defineEvent('valid', ['data']);
     this.defineEvent('invalid', ['data', 'errors']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {
@@ -79,8 +96,8 @@ export class DataValidator extends ConfigurableRoutine {
   onInput(data: Record<string, unknown>, _ctx: ExecutionContext): void {
     const value = pickValue(data, this.getConfig<string | undefined>('inputKey'));
     const errors = this.validate(value);
-    if (errors.length === 0) this.emit('valid', { data: value });
-    else this.emit('invalid', { data: value, errors });
+    if (errors.length === 0) this.emit('valid', { data: value } satisfies DataValidatorValid);
+    else this.emit('invalid', { data: value, errors } satisfies DataValidatorInvalid);
   }
 
   private validate(value: unknown): ValidationIssue[] {

@@ -1,8 +1,9 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional, IsString } from 'class-validator';
 import { Routine, Slot, type ExecutionContext } from '../../index.js';
 import { compileCondition, conditionProblem, normalizeCondition, type CompiledCondition, type ConditionInput } from '../conditions/condition.js';
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check } from '../shared/config-check.js';
+import { pickValue } from '../shared/input.js';
 
 /** Configuration of {@link Filter}. */
 export class FilterConfig {
@@ -12,6 +13,22 @@ export class FilterConfig {
   @IsBoolean() invert?: boolean = false;
   /** Add `reason` to `rejected` payloads. @default true */
   @IsBoolean() includeReason?: boolean = true;
+  /** Path of the value to test and pass on; default: the input value (`data` of a built-in's payload, else the payload). */
+  @IsOptional() @IsString() inputKey?: string;
+}
+
+/** Payload of Filter's `passed` event. */
+export interface FilterPassed {
+  /** The input value, unchanged. */
+  data: unknown;
+}
+
+/** Payload of Filter's `rejected` event. */
+export interface FilterRejected {
+  /** The input value, unchanged. */
+  data: unknown;
+  /** Why (a condition's reason, an evaluation error, `'inverted: the condition matched'`, else `'rejected'`); absent with `includeReason: false`. */
+  reason?: string;
 }
 
 /**
@@ -19,7 +36,8 @@ export class FilterConfig {
  * on a payload (missing field, payload too large) rejects it with the error as reason;
  * the routine never throws for data.
  *
- * Slot `input` → `passed({ data })` or `rejected({ data, reason })`.
+ * Slot `input` → `passed({ data })` ({@link FilterPassed}) or `rejected({ data, reason? })` ({@link FilterRejected});
+ * `data` is the input value, and the condition sees it as `data`.
  *
  * @example
  * new Filter({ condition: 'data.confidence >= 0.8' })
@@ -30,7 +48,7 @@ export class Filter extends ConfigurableRoutine {
     super();
     this.defineEvent('passed', ['data']);
     this.defineEvent('rejected', ['data', 'reason']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {
@@ -39,7 +57,8 @@ export class Filter extends ConfigurableRoutine {
 
   /** Tests one payload. */
   @Slot('input')
-  onInput(data: Record<string, unknown>, _ctx: ExecutionContext): void {
+  onInput(payload: Record<string, unknown>, _ctx: ExecutionContext): void {
+    const data = pickValue(payload, this.getConfig<string | undefined>('inputKey'));
     const condition = this.derived<CompiledCondition | undefined>(() => {
       const spec = this.getConfig<unknown>('condition');
       return spec === undefined || spec === null ? undefined : compileCondition(spec);
@@ -60,7 +79,7 @@ export class Filter extends ConfigurableRoutine {
       matched = !matched;
       reason = matched ? undefined : 'inverted: the condition matched';
     }
-    if (matched) this.emit('passed', { data });
-    else this.emit('rejected', { data, ...(this.getConfig<boolean>('includeReason', true) ? { reason: reason ?? 'rejected' } : {}) });
+    if (matched) this.emit('passed', { data } satisfies FilterPassed);
+    else this.emit('rejected', { data, ...(this.getConfig<boolean>('includeReason', true) ? { reason: reason ?? 'rejected' } : {}) } satisfies FilterRejected);
   }
 }

@@ -10,6 +10,22 @@ import { resolveTransformation } from './data-transformer.routine.js';
 /** A mapping source: a path (`a.b[0].c`, `$.items[*].id`), or `{ path, default?, transform? }`. */
 export type MappingSource = string | { path: string; default?: JsonValue; transform?: string | ((value: unknown) => unknown) };
 
+/** A mapping that failed on one item: its target path and what went wrong (`"<transform>: <message>"`). */
+export interface MappingError {
+  field: string;
+  error: string;
+}
+
+/** Payload of Mapper's `output` event. */
+export interface MapperOutput {
+  /** The mapped object; a list of mapped objects when the input value is an array. */
+  data: Record<string, unknown> | Record<string, unknown>[];
+  /** Targets written, summed over all items. */
+  fieldsMapped: number;
+  /** Failed transforms (the target is left out); empty when none failed. */
+  errors: MappingError[];
+}
+
 function mappingsProblem(v: unknown): string | undefined {
   if (!isRecord(v)) return 'must map target paths to source paths, e.g. { "customer": "order.customer.name" }';
   for (const [target, source] of Object.entries(v)) {
@@ -67,7 +83,7 @@ export class Mapper extends ConfigurableRoutine {
   constructor(options?: MapperConfig) {
     super();
     this.defineEvent('output', ['data', 'fieldsMapped', 'errors']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {
@@ -84,7 +100,7 @@ export class Mapper extends ConfigurableRoutine {
   @Slot('input')
   onInput(data: Record<string, unknown>, _ctx: ExecutionContext): void {
     const value = pickValue(data, this.getConfig<string | undefined>('inputKey'));
-    const errors: { field: string; error: string }[] = [];
+    const errors: MappingError[] = [];
     let fieldsMapped = 0;
     const mapOne = (item: unknown): Record<string, unknown> => {
       const source = isRecord(item) ? item : { value: item };
@@ -93,10 +109,11 @@ export class Mapper extends ConfigurableRoutine {
       return result.data;
     };
     const mapped = Array.isArray(value) ? value.map(mapOne) : mapOne(value);
-    this.emit('output', { data: mapped, fieldsMapped, errors });
+    const payload: MapperOutput = { data: mapped, fieldsMapped, errors };
+    this.emit('output', payload);
   }
 
-  private mapItem(source: Record<string, unknown>, errors: { field: string; error: string }[]): { data: Record<string, unknown>; count: number } {
+  private mapItem(source: Record<string, unknown>, errors: MappingError[]): { data: Record<string, unknown>; count: number } {
     const mappings = this.derived(() => compile(this.getConfig<Record<string, MappingSource>>('mappings', {})));
     const dropMissing = this.getConfig<boolean>('dropMissing', true);
     const out: Record<string, unknown> = {};

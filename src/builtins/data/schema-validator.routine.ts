@@ -27,11 +27,27 @@ export class SchemaValidatorConfig {
   @IsOptional() @IsString() inputKey?: string;
 }
 
+/** Payload of SchemaValidator's `valid` event. */
+export interface SchemaValidatorValid {
+  /** The input value, unchanged. */
+  data: unknown;
+  schemaType: 'json-schema' | 'class';
+}
+
+/** Payload of SchemaValidator's `invalid` event. */
+export interface SchemaValidatorInvalid {
+  /** The input value, unchanged. */
+  data: unknown;
+  /** At least one `"<JSON pointer>: <message>"` string, e.g. `"/id: must be integer"` (`/` is the value itself). */
+  errors: string[];
+  schemaType: 'json-schema' | 'class';
+}
+
 /**
  * Validates values against a JSON Schema or a class-validator class (properties are
  * copied onto a new instance, then `validateSync` runs with whitelist checks).
  *
- * Slot `input` → `valid({ data, schemaType })` or `invalid({ data, errors, schemaType })`;
+ * Slot `input` → `valid({ data, schemaType })` ({@link SchemaValidatorValid}) or `invalid({ data, errors, schemaType })` ({@link SchemaValidatorInvalid});
  * `errors` are `"path: message"` strings; `schemaType` is `'json-schema'` or `'class'`.
  *
  * @example
@@ -43,9 +59,9 @@ export class SchemaValidator extends ConfigurableRoutine {
     super();
     this.defineEvent('valid', ['data', 'schemaType']);
     this.defineEvent('invalid', ['data', 'errors', 'schemaType']);
-    // A config-class instance comes from the DI container (addRoutine(SchemaValidator),
-    // deserialization): the schema arrives with the following setConfig call.
-    if (options !== undefined && !(options instanceof SchemaValidatorConfig)) this.setConfig(options as Record<string, unknown>);
+    // Added as a class (addRoutine(SchemaValidator), deserialization) the DI container passes a
+    // defaults-only config instance; configure() skips it and the schema arrives with setConfig.
+    this.configure(options);
   }
 
   protected override normalizeConfig(partial: Record<string, unknown>): Record<string, unknown> {
@@ -67,8 +83,8 @@ export class SchemaValidator extends ConfigurableRoutine {
       const schema = this.getConfig<JsonValue | undefined>('schema');
       errors = schema === undefined ? ['/: no schema configured; set schema or schemaClass'] : validateJsonSchema(value, schema as Record<string, unknown> | boolean);
     }
-    if (errors.length === 0) this.emit('valid', { data: value, schemaType });
-    else this.emit('invalid', { data: value, errors, schemaType });
+    if (errors.length === 0) this.emit('valid', { data: value, schemaType } satisfies SchemaValidatorValid);
+    else this.emit('invalid', { data: value, errors, schemaType } satisfies SchemaValidatorInvalid);
   }
 }
 

@@ -34,11 +34,41 @@ export class ResultExtractorConfig {
 
 /** One reported extraction. */
 export interface ExtractionResult {
-  result: unknown;
+  /** The extracted value (parsed JSON/YAML, code block text, the structured input, …). */
+  data: unknown;
+  /** `'json' | 'yaml' | 'xml' | 'text' | '<language>'` or the type of a direct value (`'object'`, `'array'`, …); set by the extractor. */
   format: string;
+  /** The extractor's method name (`json_code_block`, `direct`, `<lang>_code_block`, …; `'none'` when nothing matched). */
   method: string;
+  /** Within [0, 1]; 0 when nothing matched (see docs/builtins.md). */
   confidence: number;
+  /** Extractor-specific details; `{}` when none. */
   metadata: Record<string, unknown>;
+}
+
+/** A custom extractor that threw (with `continueOnError`): its name and the error message. */
+export interface ExtractorError {
+  extractor: string;
+  error: string;
+}
+
+/** Payload of ResultExtractor's `output` event. */
+export interface ResultExtractorOutput extends ExtractionResult {
+  /** Extractors tried, in order, ending with the one that matched; `[]` when nothing matched. */
+  extractionPath: string[];
+  /** Custom extractors that threw; `[]` when none. */
+  errors: ExtractorError[];
+  /** With `strategy: 'all'` only: every hit, in extractor order (absent otherwise). */
+  alternatives?: ExtractionResult[];
+}
+
+/** Payload of ResultExtractor's `failed` event. */
+export interface ResultExtractorFailed {
+  /** The input the extractors were given. */
+  data: unknown;
+  /** Every extractor tried, in order. */
+  extractionPath: string[];
+  errors: ExtractorError[];
 }
 
 function typeName(v: unknown): string {
@@ -50,8 +80,9 @@ function typeName(v: unknown): string {
  * YAML / XML / code blocks, JSON strings, or already-structured values, trying
  * extractors in order (custom ones via FunctionRegistry names).
  *
- * Slot `input` → event `output({ result, format, method, confidence, metadata, extractionPath, errors, alternatives? })`,
- * or `failed({ input, extractionPath, errors })` when nothing matched and `returnOriginalOnFailure` is off.
+ * Slot `input` → event `output({ data, format, method, confidence, metadata, extractionPath, errors, alternatives? })`
+ * ({@link ResultExtractorOutput}; `data` is the extracted value),
+ * or `failed({ data, extractionPath, errors })` ({@link ResultExtractorFailed}) when nothing matched and `returnOriginalOnFailure` is off.
  * `extractionPath` lists the extractors tried, in order, ending with the one that matched.
  *
  * @example
@@ -61,9 +92,9 @@ function typeName(v: unknown): string {
 export class ResultExtractor extends ConfigurableRoutine {
   constructor(options?: ResultExtractorConfig) {
     super();
-    this.defineEvent('output', ['result', 'format', 'method', 'confidence', 'metadata', 'extractionPath', 'errors', 'alternatives']);
-    this.defineEvent('failed', ['input', 'extractionPath', 'errors']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.defineEvent('output', ['data', 'format', 'method', 'confidence', 'metadata', 'extractionPath', 'errors', 'alternatives']);
+    this.defineEvent('failed', ['data', 'extractionPath', 'errors']);
+    this.configure(options);
   }
 
   /** Extracts from one payload. */
@@ -79,26 +110,29 @@ export class ResultExtractor extends ConfigurableRoutine {
     const settings = { codeBlockLanguages: this.getConfig<string[]>('codeBlockLanguages', []) };
     const all = this.getConfig<string>('strategy', 'first') === 'all';
     const path: string[] = [];
-    const errors: { extractor: string; error: string }[] = [];
+    const errors: ExtractorError[] = [];
     const hits: ExtractionResult[] = [];
     for (const name of this.getConfig<string[]>('extractors', [])) {
       path.push(name);
       const hit = this.runExtractor(name, input, settings, errors);
       if (hit === undefined) continue;
-      hits.push({ result: hit.value, format: hit.format, method: hit.method, confidence: confidenceOf(hit), metadata: { ...(hit.metadata ?? {}) } });
+      hits.push({ data: hit.value, format: hit.format, method: hit.method, confidence: confidenceOf(hit), metadata: { ...(hit.metadata ?? {}) } });
       if (!all) break;
     }
     if (hits.length > 0) {
       const best = all ? hits.reduce((a, b) => (b.confidence > a.confidence ? b : a)) : hits[0]!;
-      this.emit('output', { ...best, extractionPath: path, errors, ...(all ? { alternatives: hits } : {}) });
+      const payload: ResultExtractorOutput = { ...best, extractionPath: path, errors, ...(all ? { alternatives: hits } : {}) };
+      this.emit('output', payload);
     } else if (this.getConfig<boolean>('returnOriginalOnFailure', true)) {
-      this.emit('output', { result: input, format: typeName(input), method: 'none', confidence: 0, metadata: {}, extractionPath: [], errors });
+      const payload: ResultExtractorOutput = { data: input, format: typeName(input), method: 'none', confidence: 0, metadata: {}, extractionPath: [], errors };
+      this.emit('output', payload);
     } else {
-      this.emit('failed', { input, extractionPath: path, errors });
+      const payload: ResultExtractorFailed = { data: input, extractionPath: path, errors };
+      this.emit('failed', payload);
     }
   }
 
-  private runExtractor(name: string, input: unknown, settings: { codeBlockLanguages: string[] }, errors: { extractor: string; error: string }[]): ExtractionHit | undefined {
+  private runExtractor(name: string, input: unknown, settings: { codeBlockLanguages: string[] }, errors: ExtractorError[]): ExtractionHit | undefined {
     const fn = (BUILTIN_EXTRACTORS[name] ?? FunctionRegistry.get(name)) as Extractor | undefined;
     if (fn === undefined) return undefined;
     try {

@@ -13,15 +13,29 @@ export class TextClipperConfig {
   @IsArray() @IsString({ each: true }) tracebackMarkers?: string[] = ['Traceback (most recent call last)'];
   /** Note appended after a cut; `{remaining}` is replaced by the number of dropped lines. @default '...({remaining} more lines)' */
   @IsString() truncationMessage?: string = '...({remaining} more lines)';
-  /** Path of the text in the payload; default: `text`, `content`, `message`, `data`, first string. */
+  /** Path of the text in the payload; default: the input text (see docs/builtins.md, payload convention). */
   @IsOptional() @IsString() inputKey?: string;
 }
 
-/** Payload of TextClipper's `output` event. */
-export interface TextClipperOutput {
+/** What {@link clipText} returns. */
+export interface ClippedText {
+  /** The clipped text, truncation note included; the input unchanged when not clipped. */
   text: string;
   wasClipped: boolean;
+  /** Length of the input text, in UTF-16 code units. */
   originalLength: number;
+  /** Lines cut off; 0 when not clipped. */
+  droppedLines: number;
+}
+
+/** Payload of TextClipper's `output` event: {@link ClippedText} with the text as `data`. */
+export interface TextClipperOutput {
+  /** The clipped text, truncation note included; the input text unchanged when not clipped. */
+  data: string;
+  wasClipped: boolean;
+  /** Length of the input text, in UTF-16 code units. */
+  originalLength: number;
+  /** Lines cut off; 0 when not clipped. */
   droppedLines: number;
 }
 
@@ -30,7 +44,7 @@ export interface TextClipperOutput {
  * dropped lines. Texts containing a traceback marker are never clipped when
  * `preserveTracebacks` is on. A payload `maxLength` (number) overrides the config once.
  *
- * Slot `input` → event `output({ text, wasClipped, originalLength, droppedLines })`.
+ * Slot `input` → event `output({ data, wasClipped, originalLength, droppedLines })` ({@link TextClipperOutput}).
  *
  * @example
  * flow.addRoutine(new TextClipper({ maxLength: 500 }), 'clip');
@@ -39,8 +53,8 @@ export interface TextClipperOutput {
 export class TextClipper extends ConfigurableRoutine {
   constructor(options?: TextClipperConfig) {
     super();
-    this.defineEvent('output', ['text', 'wasClipped', 'originalLength', 'droppedLines']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.defineEvent('output', ['data', 'wasClipped', 'originalLength', 'droppedLines']);
+    this.configure(options);
   }
 
   /** Clips one text. */
@@ -49,12 +63,14 @@ export class TextClipper extends ConfigurableRoutine {
     const text = pickText(data, this.getConfig<string | undefined>('inputKey'));
     const override = data['maxLength'];
     const maxLength = typeof override === 'number' && Number.isInteger(override) && override > 0 ? override : this.getConfig<number>('maxLength', 1000);
-    this.emit('output', clipText(text, {
+    const clipped = clipText(text, {
       maxLength,
       preserveTracebacks: this.getConfig<boolean>('preserveTracebacks', true),
       tracebackMarkers: this.getConfig<string[]>('tracebackMarkers', []),
       truncationMessage: this.getConfig<string>('truncationMessage', ''),
-    }));
+    });
+    const payload: TextClipperOutput = { data: clipped.text, wasClipped: clipped.wasClipped, originalLength: clipped.originalLength, droppedLines: clipped.droppedLines };
+    this.emit('output', payload);
   }
 }
 
@@ -62,7 +78,7 @@ export class TextClipper extends ConfigurableRoutine {
 export function clipText(
   text: string,
   options: { maxLength: number; preserveTracebacks: boolean; tracebackMarkers: readonly string[]; truncationMessage: string },
-): TextClipperOutput {
+): ClippedText {
   const unclipped = { text, wasClipped: false, originalLength: text.length, droppedLines: 0 };
   if (text.length <= options.maxLength) return unclipped;
   if (options.preserveTracebacks && options.tracebackMarkers.some((m) => m.length > 0 && text.includes(m))) return unclipped;

@@ -68,11 +68,19 @@ export function renderValue(value: unknown, options: RenderOptions): string {
   return render(value, 0);
 }
 
+/** Payload of TextRenderer's `output` event. */
+export interface TextRendererOutput {
+  /** The rendered text. */
+  data: string;
+  /** Type of the input value: `'string' | 'number' | 'boolean' | 'null' | 'undefined' | 'array' | 'object'`. */
+  originalType: string;
+}
+
 /**
  * Renders a payload (objects, arrays, scalars) as XML-like tags or Markdown, for
  * prompts and reports.
  *
- * Slot `input` → event `output({ text, originalType })`.
+ * Slot `input` → event `output({ data, originalType })` ({@link TextRendererOutput}): `data` is the text.
  *
  * @example
  * new TextRenderer({ format: 'markdown' }) // { name: 'x', items: [1] } → "**name**: x\n**items**:\n  - 1"
@@ -81,8 +89,8 @@ export function renderValue(value: unknown, options: RenderOptions): string {
 export class TextRenderer extends ConfigurableRoutine {
   constructor(options?: TextRendererConfig) {
     super();
-    this.defineEvent('output', ['text', 'originalType']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.defineEvent('output', ['data', 'originalType']);
+    this.configure(options);
   }
 
   /** Renders one value. */
@@ -94,6 +102,7 @@ export class TextRenderer extends ConfigurableRoutine {
       indent: this.getConfig<string>('indent', '  '),
       includeTypeHints: this.getConfig<boolean>('includeTypeHints', false),
     });
-    this.emit('output', { text, originalType: typeName(value) });
+    const payload: TextRendererOutput = { data: text, originalType: typeName(value) };
+    this.emit('output', payload);
   }
 }

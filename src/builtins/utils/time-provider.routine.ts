@@ -2,6 +2,7 @@ import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validato
 import { Routine, Slot, type ExecutionContext } from '../../index.js';
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check } from '../shared/config-check.js';
+import { pickValue } from '../shared/input.js';
 
 const FORMATS = ['iso', 'timestamp', 'locale', 'custom'] as const;
 /** Output formats of {@link TimeProvider}. */
@@ -61,11 +62,24 @@ export function formatTime(date: Date, pattern: string, locale = 'en-US', timeZo
   return pattern.replace(/YYYY|SSS|dddd|MM|DD|HH|mm|ss|ZZ/g, (t) => tokens[t] ?? t);
 }
 
+/** Payload of TimeProvider's `output` event. */
+export interface TimeProviderOutput {
+  /** The time in the chosen format (for `'timestamp'`, the milliseconds as a decimal string). */
+  data: string;
+  /** Milliseconds since the epoch on the flow's clock. */
+  timestamp: number;
+  /** The same instant as ISO 8601 in UTC (`2024-01-01T00:00:00.000Z`). */
+  iso: string;
+  /** The format used. */
+  format: TimeFormat;
+}
+
 /**
  * Provides the current time of the flow's clock (so tests can pin it) as ISO text, a
  * millisecond timestamp, locale-formatted text or a custom pattern.
  *
- * Slot `input` (payload may carry `format`) → event `output({ time, timestamp, iso, format })`.
+ * Slot `input` (the input value may carry `format`) → event `output({ data, timestamp, iso, format })`
+ * ({@link TimeProviderOutput}; `data` is the formatted time).
  *
  * @example
  * new TimeProvider({ format: 'custom', customFormat: 'YYYY/MM/DD' })
@@ -74,14 +88,15 @@ export function formatTime(date: Date, pattern: string, locale = 'en-US', timeZo
 export class TimeProvider extends ConfigurableRoutine {
   constructor(options?: TimeProviderConfig) {
     super();
-    this.defineEvent('output', ['time', 'timestamp', 'iso', 'format']);
-    if (options !== undefined) this.setConfig(options as Record<string, unknown>);
+    this.defineEvent('output', ['data', 'timestamp', 'iso', 'format']);
+    this.configure(options);
   }
 
   /** Emits the current time. */
   @Slot('input')
-  onInput(data: Record<string, unknown>, ctx: ExecutionContext): void {
-    const requested = data['format'];
+  onInput(payload: Record<string, unknown>, ctx: ExecutionContext): void {
+    const value = pickValue(payload, undefined);
+    const requested = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['format'] : undefined;
     const format: TimeFormat = (FORMATS as readonly unknown[]).includes(requested) ? (requested as TimeFormat) : this.getConfig<TimeFormat>('format', 'iso');
     const timestamp = ctx.flow.clock.now();
     const date = new Date(timestamp);
@@ -96,6 +111,6 @@ export class TimeProvider extends ConfigurableRoutine {
         ...(this.getConfig<boolean>('includeWeekday', true) ? { weekday: 'long' as const } : {}),
       }).format(date);
     } else time = date.toISOString();
-    this.emit('output', { time, timestamp, iso: date.toISOString(), format });
+    this.emit('output', { data: time, timestamp, iso: date.toISOString(), format } satisfies TimeProviderOutput);
   }
 }
