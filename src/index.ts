@@ -132,3 +132,17 @@ export type {
 // job limits (services.md §1): the step limit is enforced by the engine
 export { DEFAULT_LIMITS } from './flow/limits.js';
 export type { Limits, ResolvedLimits } from './flow/limits.js';
+
+// ---------------------------------------------------------------- event stream (services.md §2)
+export type {
+  RoutiluxEvent,
+  RoutiluxEventBase,
+  JobStartedEvent,
+  JobStatusEvent,
+  ActivationStartedEvent,
+  ActivationFinishedEvent,
+  ActivationOutcome,
+  EventEmittedEvent,
+  OutputEvent,
+  BreakpointHitEvent,
+} from './runtime/job-events.js';

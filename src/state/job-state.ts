@@ -32,6 +32,8 @@ export interface JobRunLink {
   progress(): { queueSize: number; active: number };
   /** Checks a per-job policy override's target and re-evaluates that routine's queued data. */
   onPolicyOverride?(routineId: string): void;
+  /** A routine sent an output (for the event stream). */
+  onOutput?(routineId: string, outputType: string, data: unknown): void;
 }
 
 /** Options of `JobState.waitForCompletion`. */
@@ -302,6 +304,7 @@ export class JobState {
   sendOutput(routineId: string, outputType: string, data: unknown): void {
     const record: OutputRecord = { jobId: this.jobId, routineId, outputType, data, timestamp: new Date() };
     this._outputLog.push(record);
+    this._run?.onOutput?.(routineId, outputType, data);
     if (this._outputHandler !== undefined) {
       try {
         this._outputHandler.handle(record);
