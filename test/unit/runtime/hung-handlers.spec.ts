@@ -79,19 +79,25 @@ describe('pause() of a job whose handler hangs', () => {
   });
 });
 
+/** A one-worker Runtime with a flow whose handler hangs on a gate and a quick flow beside it. */
+function hungBesideQuick(options: { executionTimeout?: number }) {
+  const clock = new ManualClock();
+  const registry = new FlowRegistry();
+  const gate = new Gate();
+  const hung = new Flow({ clock, ...options });
+  hung.addRoutine(new FnRoutine({ trigger: () => gate.wait() }), 'hang');
+  const quick = new Flow({ clock });
+  const ran: string[] = [];
+  quick.addRoutine(new FnRoutine({ trigger: () => void ran.push('quick') }), 'q');
+  registry.registerByName('hung', hung);
+  registry.registerByName('quick', quick);
+  const runtime = new Runtime({ concurrency: 1, registry, clock });
+  return { clock, gate, ran, hung, runtime };
+}
+
 describe('a hung handler when its job ends', () => {
   it('should release its Runtime worker at once when the job times out, so other jobs run', async () => {
-    const clock = new ManualClock();
-    const registry = new FlowRegistry();
-    const gate = new Gate();
-    const hung = new Flow({ clock, executionTimeout: 50 });
-    hung.addRoutine(new FnRoutine({ trigger: () => gate.wait() }), 'hang');
-    const quick = new Flow({ clock });
-    const ran: string[] = [];
-    quick.addRoutine(new FnRoutine({ trigger: () => void ran.push('quick') }), 'q');
-    registry.registerByName('hung', hung);
-    registry.registerByName('quick', quick);
-    const runtime = new Runtime({ concurrency: 1, registry, clock });
+    const { clock, gate, ran, runtime } = hungBesideQuick({ executionTimeout: 50 });
     const stuck = runtime.exec('hung');
     await gate.whenWaiting(1);
     const other = runtime.exec('quick');
@@ -108,17 +114,7 @@ describe('a hung handler when its job ends', () => {
   });
 
   it('should release the worker at once when the job is cancelled; cancel still waits out its grace', async () => {
-    const clock = new ManualClock();
-    const registry = new FlowRegistry();
-    const gate = new Gate();
-    const hung = new Flow({ clock });
-    hung.addRoutine(new FnRoutine({ trigger: () => gate.wait() }), 'hang');
-    const quick = new Flow({ clock });
-    const ran: string[] = [];
-    quick.addRoutine(new FnRoutine({ trigger: () => void ran.push('quick') }), 'q');
-    registry.registerByName('hung', hung);
-    registry.registerByName('quick', quick);
-    const runtime = new Runtime({ concurrency: 1, registry, clock });
+    const { clock, gate, ran, hung, runtime } = hungBesideQuick({});
     const stuck = runtime.exec('hung');
     await gate.whenWaiting(1);
     const other = runtime.exec('quick');
