@@ -132,6 +132,15 @@ export function defineFlow(definition: FlowDefinition): FlowDefinition {
     checkKeys(c, CONNECTION_KEYS, at);
     checkPair(c['from'], `${at} from`);
     checkPair(c['to'], `${at} to`);
+    for (const [end, pair] of [['from', c['from']], ['to', c['to']]] as const) {
+      const routineId = (pair as readonly string[])[0]!;
+      if (!Object.prototype.hasOwnProperty.call(routines, routineId)) {
+        throw invalid(`${at} ${end}: routine "${routineId}" is not declared in routines; add it to routines (declared: ${Object.keys(routines).join(', ')}) or fix the id.`, {
+          connection: i,
+          routineId,
+        });
+      }
+    }
     if (c['paramMapping'] !== undefined && !isPlainObject(c['paramMapping'])) throw invalid(`${at} paramMapping must be an object { fromKey: toKey }.`);
   });
   if (definition.errorHandler !== undefined && !(definition.errorHandler instanceof ErrorHandler)) {

@@ -3,6 +3,7 @@ import { DefinitionError } from '../errors/routilux-error.js';
 import { EVENTS_KEY, type EventMetadata } from '../metadata/metadata-keys.js';
 import { appendOwn, getOwn } from '../metadata/metadata-store.js';
 import { RoutineBase } from '../routine/routine-base.js';
+import { checkDecoratorOptions } from '../utils/closed-options.js';
 import { assertName, describe } from '../utils/guards.js';
 
 /** Options of `@Event`. */
@@ -23,6 +24,10 @@ export interface EventOptions {
 export function Event(nameOrOptions?: string | EventOptions, maybeOptions?: EventOptions): PropertyDecorator {
   const name = typeof nameOrOptions === 'string' ? nameOrOptions : undefined;
   const options = (typeof nameOrOptions === 'object' && nameOrOptions !== null ? nameOrOptions : maybeOptions) ?? {};
+  if (nameOrOptions !== undefined && typeof nameOrOptions !== 'string' && (typeof nameOrOptions !== 'object' || nameOrOptions === null)) {
+    throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Event(name, options) takes a string name and/or an options object; got ${describe(nameOrOptions)}.`);
+  }
+  checkDecoratorOptions(options, ['params'], `@Event(${name ?? ''})`);
   if (options.params !== undefined && (!Array.isArray(options.params) || options.params.some((p) => typeof p !== 'string'))) {
     throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Event params must be an array of key names; got ${describe(options.params)}.`);
   }

@@ -4,6 +4,7 @@ import { LOGIC_KEY, SLOTS_KEY, type LogicMetadata, type SlotMetadata } from '../
 import { appendOwn, defineOwn, getOwn } from '../metadata/metadata-store.js';
 import { isActivationPolicy, type ActivationPolicy } from '../policies/activation-policy.js';
 import { RoutineBase } from '../routine/routine-base.js';
+import { checkDecoratorOptions } from '../utils/closed-options.js';
 import { assertName, describe } from '../utils/guards.js';
 
 /** A slot declared by `@Logic`: a name, or a name with its queue bound. */
@@ -37,6 +38,7 @@ function fail(message: string): never {
  */
 export function Logic(options: LogicOptions = {}): MethodDecorator {
   if (typeof options !== 'object' || options === null) fail(`@Logic(options) takes an object such as { slots: ['input'], policy: batchSizePolicy(10) }; got ${describe(options)}.`);
+  checkDecoratorOptions(options, ['slots', 'policy'], '@Logic');
   if (options.policy !== undefined && !isActivationPolicy(options.policy)) {
     fail(`@Logic({ policy }) must be an activation policy such as batchSizePolicy(10); got ${describe(options.policy)}.`);
   }
@@ -46,6 +48,7 @@ export function Logic(options: LogicOptions = {}): MethodDecorator {
     for (const decl of options.slots as readonly unknown[]) {
       const d = typeof decl === 'string' ? { name: decl } : decl;
       if (typeof d !== 'object' || d === null) fail(`@Logic({ slots }) entries are names or { name, maxQueueLength }; got ${describe(decl)}.`);
+      checkDecoratorOptions(d, ['name', 'maxQueueLength'], '@Logic slot');
       const { name, maxQueueLength } = d as { name?: unknown; maxQueueLength?: unknown };
       assertName(name, '@Logic slot name');
       if (maxQueueLength !== undefined && (typeof maxQueueLength !== 'number' || !Number.isInteger(maxQueueLength) || maxQueueLength < 1)) {

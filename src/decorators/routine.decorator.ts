@@ -7,7 +7,11 @@ import { scanRoutineClass } from '../metadata/metadata-scanner.js';
 import { RoutineRegistry } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import type { ConfigClass } from '../config/validate-config.js';
+import { checkDecoratorOptions } from '../utils/closed-options.js';
 import { assertActivationTimeout, assertName, describe } from '../utils/guards.js';
+
+/** The keys of {@link RoutineOptions} (decorator options are closed). */
+const ROUTINE_OPTION_KEYS: readonly string[] = ['name', 'config', 'timeout'];
 
 /** Options of `@Routine`. */
 export interface RoutineOptions {
@@ -31,6 +35,7 @@ export function Routine(options: RoutineOptions = {}): ClassDecorator {
   if (typeof options !== 'object' || options === null) {
     throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Routine(options) takes an object such as { name: 'my.routine' }; got ${describe(options)}.`);
   }
+  checkDecoratorOptions(options, ROUTINE_OPTION_KEYS, '@Routine');
   if (options.config !== undefined && typeof options.config !== 'function') {
     throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Routine({ config }) must be a class decorated with class-validator decorators; got ${describe(options.config)}.`);
   }

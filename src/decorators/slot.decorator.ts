@@ -3,7 +3,8 @@ import { DefinitionError } from '../errors/routilux-error.js';
 import { assertMergeStrategy } from '../graph/merge-strategy.js';
 import { SLOTS_KEY, type SlotMetadata } from '../metadata/metadata-keys.js';
 import { appendOwn, getOwn } from '../metadata/metadata-store.js';
-import type { SlotOptions } from '../routine/definitions.js';
+import { SLOT_OPTION_KEYS, type SlotOptions } from '../routine/definitions.js';
+import { checkDecoratorOptions } from '../utils/closed-options.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { assertActivationTimeout, assertName, assertNumber, describe } from '../utils/guards.js';
 
@@ -21,6 +22,7 @@ export function Slot(nameOrOptions?: string | SlotOptions, maybeOptions?: SlotOp
   if (nameOrOptions !== undefined && typeof nameOrOptions !== 'string' && (typeof nameOrOptions !== 'object' || nameOrOptions === null)) {
     throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Slot(name, options) takes a string name and/or an options object; got ${describe(nameOrOptions)}.`);
   }
+  checkDecoratorOptions(options, SLOT_OPTION_KEYS, `@Slot(${name ?? ''})`);
   if (options.merge !== undefined) assertMergeStrategy(options.merge, `@Slot(${name ?? ''})`);
   if (options.maxQueueLength !== undefined) assertNumber(options.maxQueueLength, '@Slot maxQueueLength', { min: 1, integer: true });
   if (options.timeout !== undefined) assertActivationTimeout(options.timeout, `@Slot(${name ?? ''}) timeout (ms)`);

@@ -36,6 +36,8 @@ export const ErrorCode = {
   ACTIVATION_TIMEOUT: 'ACTIVATION_TIMEOUT',
   ACTIVATION_ENDED: 'ACTIVATION_ENDED',
   STEP_LIMIT_EXCEEDED: 'STEP_LIMIT_EXCEEDED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  DEPTH_EXCEEDED: 'DEPTH_EXCEEDED',
 } as const;
 
 /** Union of every stable error code (see {@link ErrorCode}). */

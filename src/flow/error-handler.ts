@@ -1,6 +1,7 @@
 import { ErrorCode } from '../errors/error-codes.js';
 import { InvalidArgumentError } from '../errors/routilux-error.js';
 import { FunctionRegistry } from '../metadata/function-registry.js';
+import { checkOptions } from '../utils/closed-options.js';
 import { assertNumber, describe } from '../utils/guards.js';
 
 /** What to do when a routine's activation fails. */
@@ -60,6 +61,7 @@ export class ErrorHandler {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `ErrorHandler options must be an object; got ${describe(options)}.`);
     }
+    checkOptions(options, ['strategy', 'maxRetries', 'retryDelay', 'retryBackoff', 'retryable', 'isCritical'], 'ErrorHandler');
     const strategy = options.strategy ?? 'stop';
     if (typeof strategy !== 'string' || !STRATEGIES.has(strategy)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `ErrorHandler strategy must be one of stop, continue, retry, skip; got ${describe(strategy)}.`, {

@@ -25,7 +25,10 @@ import {
   type ShutdownOptions,
 } from './flow-options.js';
 import { validateFlow } from './flow-validator.js';
+import { cycleIssues } from './cycles.js';
 import { resolveLimits, type ResolvedLimits } from './limits.js';
+import { checkOptions } from '../utils/closed-options.js';
+import { checkData } from '../utils/json-data.js';
 import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
@@ -71,12 +74,8 @@ export class Flow {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Flow options must be an object; got ${describe(options)}.`);
     }
-    const known = new Set(['flowId', 'executionStrategy', 'maxWorkers', 'executionTimeout', 'container', 'clock', 'historyLimit', 'limits']);
-    for (const key of Object.keys(options)) {
-      if (!known.has(key)) {
-        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Unknown Flow option "${key}"; known options: ${[...known].join(', ')}.`, { details: { option: key } });
-      }
-    }
+    checkOptions(options, ['flowId', 'executionStrategy', 'maxWorkers', 'executionTimeout', 'container', 'clock', 'historyLimit', 'limits'], 'Flow');
+    this._limits = resolveLimits(options.limits);
     if (options.flowId !== undefined) assertName(options.flowId, 'flowId');
     this._flowId = options.flowId ?? randomUUID();
     const strategy = options.executionStrategy ?? 'sequential';
@@ -99,7 +98,6 @@ export class Flow {
     const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     assertNumber(historyLimit, 'historyLimit', { min: 0, integer: true, max: 100_000_000 });
     this._historyLimit = historyLimit;
-    this._limits = resolveLimits(options.limits, 'Flow');
   }
 
   /** The flow's id. */
@@ -134,13 +132,13 @@ export class Flow {
   get clock(): Clock {
     return this._clock;
   }
-  /** The limits in force for this flow's jobs (a Runtime's own limits replace them for its jobs). */
-  get limits(): ResolvedLimits {
-    return this._limits;
-  }
   /** The execution-history cap of each job. */
   get historyLimit(): number {
     return this._historyLimit;
+  }
+  /** The limits of this flow's jobs (services.md §1), every one resolved. */
+  get limits(): ResolvedLimits {
+    return this._limits;
   }
 
   /**
@@ -265,7 +263,7 @@ export class Flow {
 
   /** Static checks: errors (broken connections) and warnings (unconnected slots, no entry, slots without handler). */
   validate(): FlowIssue[] {
-    return validateFlow(this._routines, this._connections);
+    return [...validateFlow(this._routines, this._connections), ...cycleIssues([...this._routines.keys()], this._connections)];
   }
 
   /**
@@ -288,9 +286,7 @@ export class Flow {
     if (this._shutdown !== undefined) {
       throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; create a new Flow to run more jobs.`);
     }
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `execute options must be an object like { timeout: 1000 }; got ${describe(options)}.`);
-    }
+    checkOptions(options, ['timeout', 'executionStrategy'], 'execute');
     const plan = this.plan();
     const node = typeof entryRoutineId === 'string' ? plan.nodes.get(entryRoutineId) : undefined;
     if (node === undefined) {
@@ -304,6 +300,7 @@ export class Flow {
       });
     }
     assertPayload(entryParams, 'entryParams');
+    checkData(entryParams, 'entryParams', { limits: this._limits, mode: 'entry' });
     const timeout = options.timeout ?? this._executionTimeout;
     assertTimeout(timeout, 'timeout (ms)');
     let workers = this._maxWorkers;
@@ -312,6 +309,7 @@ export class Flow {
       workers = options.executionStrategy === 'sequential' ? 1 : this._strategy === 'concurrent' ? this._maxWorkers : DEFAULT_MAX_WORKERS;
     }
     const state = new JobState(this._flowId, { historyLimit: this._historyLimit });
+    state._limits = this._limits;
     const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: this.scheduler(), maxWorkers: workers, maxActivations: this._limits.maxActivationsPerJob });
     this.track(run);
     run.start(node, entryParams);
@@ -369,6 +367,7 @@ export class Flow {
           maxActivations: this._limits.maxActivationsPerJob,
         });
       }
+      jobState._limits = this._limits;
       this.track(run);
       run.resume();
       return run.settled().then(() => jobState);
@@ -385,6 +384,7 @@ export class Flow {
     try {
       this.checkJob(jobState);
       if (typeof reason !== 'string') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `cancel reason must be a string; got ${describe(reason)}.`);
+      checkOptions(options, ['grace'], 'cancel');
       const grace = options.grace ?? 5000;
       assertNumber(grace, 'cancel grace (ms)', { min: 0, max: MAX_TIMEOUT });
       if (jobState.isFinished) return Promise.resolve();
@@ -405,6 +405,11 @@ export class Flow {
    */
   shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this._shutdown !== undefined) return this._shutdown;
+    try {
+      checkOptions(options, ['drainTimeout'], 'flow.shutdown');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const drain = options.drainTimeout ?? 5000;
     try {
       assertNumber(drain, 'shutdown drainTimeout (ms)', { min: 0, max: MAX_TIMEOUT });
@@ -444,6 +449,7 @@ export class Flow {
    * Any problem is a typed error; no half-built flow is returned.
    */
   static deserialize(data: unknown, options: { container?: DependencyContainer } = {}): Flow {
+    checkOptions(options, ['container'], 'Flow.deserialize');
     return deserializeFlow(data, options);
   }
 

@@ -15,6 +15,8 @@ export interface FlowIssue {
   readonly code: string;
   readonly message: string;
   readonly routineId?: string;
+  /** Structured facts, e.g. `{ routineIds }` of a `CYCLE` warning. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Execution strategy of a flow. */

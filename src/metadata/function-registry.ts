@@ -1,3 +1,4 @@
+import { checkOptions } from '../utils/closed-options.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { RegistryError } from '../errors/routilux-error.js';
 import { assertName } from '../utils/guards.js';
@@ -14,6 +15,7 @@ const byFn = new Map<AnyFunction, string>();
 export const FunctionRegistry = {
   /** Registers `fn` under `name`. A taken name with another function → `DUPLICATE_FUNCTION_NAME`. */
   register<F extends AnyFunction>(name: string, fn: F, options: { override?: boolean } = {}): F {
+    checkOptions(options, ['override'], 'FunctionRegistry.register');
     assertName(name, 'function name');
     if (typeof fn !== 'function') {
       throw new RegistryError(ErrorCode.INVALID_ARGUMENT, `FunctionRegistry.register("${name}") needs a function; got ${typeof fn}.`);

@@ -18,6 +18,9 @@ export interface SlotOptions {
   timeout?: number;
 }
 
+/** @internal the keys of {@link SlotOptions} (options objects are closed). */
+export const SLOT_OPTION_KEYS: readonly string[] = ['merge', 'maxQueueLength', 'timeout'];
+
 /** An input slot of a routine. */
 export interface SlotDefinition {
   readonly name: string;

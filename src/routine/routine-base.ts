@@ -9,8 +9,9 @@ import { LOGIC_KEY } from '../metadata/metadata-keys.js';
 import { getOwn } from '../metadata/metadata-store.js';
 import { isActivationPolicy, type ActivationPolicy, type LogicFunction } from '../policies/activation-policy.js';
 import { currentContext, type ActiveContext } from '../runtime/context-store.js';
+import { checkOptions } from '../utils/closed-options.js';
 import { assertActivationTimeout, assertName, assertNumber, assertPayload, describe } from '../utils/guards.js';
-import { DEFAULT_MAX_QUEUE_LENGTH, type EventDefinition, type SlotDefinition, type SlotHandler, type SlotOptions } from './definitions.js';
+import { DEFAULT_MAX_QUEUE_LENGTH, SLOT_OPTION_KEYS, type EventDefinition, type SlotDefinition, type SlotHandler, type SlotOptions } from './definitions.js';
 import { EventPort } from './event-port.js';
 import type { ExecutionContext } from './execution-context.js';
 
@@ -63,6 +64,7 @@ export abstract class RoutineBase {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `defineSlot("${name}"): options must be an object like { merge: 'append' }; got ${describe(options)}.`);
     }
+    checkOptions(options, SLOT_OPTION_KEYS, `defineSlot("${name}")`);
     if (options.merge !== undefined) assertMergeStrategy(options.merge, `defineSlot("${name}")`);
     if (options.maxQueueLength !== undefined) assertNumber(options.maxQueueLength, `defineSlot("${name}") maxQueueLength`, { min: 1, integer: true });
     if (options.timeout !== undefined) assertActivationTimeout(options.timeout, `defineSlot("${name}") timeout (ms)`);
@@ -189,6 +191,7 @@ export abstract class RoutineBase {
 
   /** RETRY with the given backoff; when retries are exhausted the job fails. */
   setAsCritical(options: { maxRetries?: number; retryDelay?: number; retryBackoff?: number } = {}): void {
+    checkOptions(options, ['maxRetries', 'retryDelay', 'retryBackoff'], 'setAsCritical');
     this._errorHandler = new ErrorHandler({
       strategy: ErrorStrategy.RETRY,
       maxRetries: options.maxRetries ?? 3,

@@ -7,6 +7,7 @@ import type { JobState, JobRunLink } from '../state/job-state.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
 import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
 import { describe, isPlainObject, toError } from '../utils/guards.js';
+import { isPlainTopLevel } from '../utils/json-data.js';
 import type { Clock } from './clock.js';
 import { currentContext, runHandler, syncContext } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
@@ -253,7 +254,7 @@ export class JobRun implements JobRunLink {
         { details: { routineId: node.id, event: String(eventName) } },
       );
     }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    if (!isPlainTopLevel(data)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `emit("${eventName}") payload must be a plain object such as { value: 1 }; got ${describe(data)}.`, {
         details: { routineId: node.id, event: eventName },
       });

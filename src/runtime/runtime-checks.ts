@@ -2,16 +2,13 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { DefinitionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import { MAX_TIMEOUT } from '../flow/flow-options.js';
 import type { JobState } from '../state/job-state.js';
+import { checkOptions } from '../utils/closed-options.js';
 import { assertNumber, describe } from '../utils/guards.js';
 import type { FlowPlan } from './flow-plan.js';
 
-/** @internal rejects unknown option keys. */
+/** @internal rejects unknown option keys (a key set to undefined counts as absent). */
 export function checkKeys(options: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Unknown ${where} option "${key}"; known options: ${known.join(', ')}.`, { details: { option: key } });
-    }
-  }
+  checkOptions(options, known, where);
 }
 
 /** @internal */

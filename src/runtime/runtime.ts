@@ -2,7 +2,6 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import type { Flow } from '../flow/flow.js';
 import { MAX_TIMEOUT } from '../flow/flow-options.js';
-import { checkLimits, type Limits } from '../flow/limits.js';
 import { JobState } from '../state/job-state.js';
 import { JobStatus } from '../state/job-types.js';
 import { assertNumber, assertPayload, describe } from '../utils/guards.js';
@@ -13,6 +12,8 @@ import { JobRun } from './job-run.js';
 import type { RuntimeExecOptions, RuntimeOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime-options.js';
 import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runtime-checks.js';
 import { Scheduler } from './scheduler.js';
+import { assertLimits, type Limits, type ResolvedLimits } from '../flow/limits.js';
+import { checkData } from '../utils/json-data.js';
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(JobStatus));
 
@@ -37,7 +38,7 @@ export class Runtime {
   private readonly clock: Clock;
   private readonly maxFinished: number;
   /** The limits this runtime sets (each replaces the flow's for its jobs). */
-  private readonly limits: Limits;
+  private readonly limits: Limits | undefined;
   /** Jobs not finished yet (running, paused); each is driven by the JobRun in `state._run`. */
   private readonly live = new Map<string, JobState>();
   /** Finished jobs, oldest first. */
@@ -48,7 +49,8 @@ export class Runtime {
   constructor(options: RuntimeOptions = {}) {
     assertOptions(options, 'Runtime');
     checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'limits'], 'Runtime');
-    this.limits = checkLimits(options.limits, 'Runtime');
+    assertLimits(options.limits, 'Runtime');
+    this.limits = options.limits === undefined ? undefined : Object.freeze({ ...options.limits });
     const concurrency = options.concurrency ?? 10;
     assertNumber(concurrency, 'Runtime concurrency', { min: 1, max: 10_000, integer: true });
     if (options.registry !== undefined && !(options.registry instanceof FlowRegistry)) {
@@ -115,6 +117,7 @@ export class Runtime {
     const entry = this.entryOf(flow, plan, options.entryRoutineId);
     const params = options.entryParams ?? {};
     assertPayload(params, 'runtime.exec entryParams');
+    checkData(params, 'runtime.exec entryParams', { limits: this.limitsOf(flow), mode: 'entry' });
     const state = given ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit });
     const run = this.runFor(flow, plan, state, options.timeout ?? flow.executionTimeout);
     run.start(entry, params);
@@ -154,6 +157,7 @@ export class Runtime {
       });
     }
     assertPayload(data, 'runtime.post data');
+    checkData(data, 'runtime.post data', { limits: run?.state._limits ?? this.limitsOf(flow), mode: 'entry' });
     if (run === undefined) {
       const state = new JobState(flow.flowId, { historyLimit: flow.historyLimit });
       run = this.runFor(flow, plan, state, flow.executionTimeout);
@@ -334,14 +338,19 @@ export class Runtime {
     const existing = state._run;
     let run: JobRun;
     if (existing instanceof JobRun && this.live.get(state.jobId) === state && existing.plan === plan) run = existing;
-    else {
-      const maxActivations = this.limits.maxActivationsPerJob ?? flow.limits.maxActivationsPerJob;
-      run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers, maxActivations });
-    }
+    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers, maxActivations: this.limitsOf(flow).maxActivationsPerJob });
+    state._limits = this.limitsOf(flow);
     this.finished.delete(state.jobId);
     this.live.set(state.jobId, state);
     run.onSettled = () => this.settledOne(state);
     return run;
+  }
+
+  /** The limits of this runtime's jobs of `flow`: each limit the runtime sets replaces the flow's. */
+  private limitsOf(flow: Flow): ResolvedLimits {
+    const own = this.limits;
+    if (own === undefined) return flow.limits;
+    return { ...flow.limits, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) };
   }
 
   private settledOne(state: JobState): void {

@@ -9,6 +9,8 @@ import { JobState } from '../state/job-state.js';
 import type { JobStatus, PendingTask, RoutineStateRecord, SharedLogEntry } from '../state/job-types.js';
 import { JobStateDto } from './dto/job-state.dto.js';
 import { toDto } from './dto/validate-dto.js';
+import { checkDocumentIds } from './job-ids.js';
+import { checkStoredPayloads, restoreData, restorePayloads, withoutPayloads } from './job-payloads.js';
 import { assertJsonSafe, assertNoForbiddenKeys, parseJson } from './json-safety.js';
 
 /** Current job-state format version. */
@@ -66,6 +68,7 @@ export function serializeJobState(state: JobState): SerializedJobState {
     debugData: state._debugData,
     tracker: state.tracker.toJSON(),
   };
+  checkStoredPayloads(plain, state._limits, `JobState ${state.jobId}`);
   assertJsonSafe(plain, `JobState ${state.jobId}`);
   return plain;
 }
@@ -85,7 +88,7 @@ function plainRecord<T>(value: unknown, path: string, item: (v: unknown, path: s
 
 function payloadList(value: unknown, path: string): Record<string, unknown>[] {
   if (!Array.isArray(value)) return invalid(path, 'an array of payload objects');
-  return value.map((p, i) => (typeof p === 'object' && p !== null && !Array.isArray(p) ? { ...(p as Record<string, unknown>) } : invalid(`${path}[${i}]`, 'a payload object')));
+  return value.map((p, i) => (typeof p === 'object' && p !== null && !Array.isArray(p) ? (restoreData(p, `${path}[${i}]`) as Record<string, unknown>) : invalid(`${path}[${i}]`, 'a payload object')));
 }
 
 function date(value: string, path: string): Date {
@@ -96,7 +99,9 @@ function date(value: string, path: string): Date {
 
 /** @internal plain object → JobState; every problem is a typed error, nothing is guessed. */
 export function deserializeJobState(data: unknown): JobState {
-  assertNoForbiddenKeys(data, 'JobState document');
+  const shell = withoutPayloads(data);
+  assertNoForbiddenKeys(shell, 'JobState document');
+  checkDocumentIds(data);
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const doc = data as { version?: unknown; type?: unknown };
     if (doc.type !== 'JobState') {
@@ -109,7 +114,8 @@ export function deserializeJobState(data: unknown): JobState {
       });
     }
   }
-  const dto = toDto(JobStateDto, data, 'JobState document');
+  const dto = toDto(JobStateDto, shell, 'JobState document');
+  restorePayloads(data as Record<string, unknown>, dto as unknown as Record<string, unknown>);
   const state = new JobState(dto.flowId, { jobId: dto.jobId, historyLimit: dto.historyLimit });
   state._createdAtMs = date(dto.createdAt, '$.createdAt').getTime();
   state._status = dto.status as JobStatus;

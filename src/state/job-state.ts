@@ -4,7 +4,10 @@ import { ExecutionError, InvalidArgumentError } from '../errors/routilux-error.j
 import type { Clock } from '../runtime/clock.js';
 import { isActivationPolicy, type ActivationPolicy } from '../policies/activation-policy.js';
 import { deserializeJobState, loadJobState, saveJobState, serializeJobState, type SerializedJobState } from '../serialization/job-state-serializer.js';
-import { assertPayload, assertSafeKey, describe } from '../utils/guards.js';
+import { DEFAULT_LIMITS, type ResolvedLimits } from '../flow/limits.js';
+import { assertName, assertPayload, assertSafeKey, describe } from '../utils/guards.js';
+import { checkOptions } from '../utils/closed-options.js';
+import { checkData } from '../utils/json-data.js';
 import { ExecutionTracker } from './execution-tracker.js';
 import { HistoryBuffer } from './history-buffer.js';
 import type {
@@ -90,16 +93,20 @@ export class JobState {
   _timeoutMs: number | undefined;
   /** @internal the live run, while this process drives the job */
   _run: JobRunLink | undefined;
+  /** @internal the limits of this job (its flow's, or its Runtime's), set when it runs */
+  _limits: ResolvedLimits = DEFAULT_LIMITS;
   private _outputHandler: OutputHandler | undefined;
 
   constructor(flowId: string, options: JobStateOptions = {}) {
     if (typeof flowId !== 'string' || flowId.length === 0) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `JobState needs the flow id it belongs to; got ${describe(flowId)}.`);
     }
+    checkOptions(options, ['jobId', 'historyLimit'], 'JobState');
     const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     if (!Number.isInteger(limit) || limit < 0) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `historyLimit must be an integer >= 0; got ${describe(limit)}.`);
     }
+    if (options.jobId !== undefined) assertName(options.jobId, 'JobState jobId');
     this.flowId = flowId;
     this.jobId = options.jobId ?? randomUUID();
     this._createdAtMs = this._updatedAtMs = Date.now();
@@ -233,9 +240,9 @@ export class JobState {
     if (typeof routineId !== 'string' || routineId.length === 0) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `updateRoutineState(routineId, patch): routineId must be a non-empty string; got ${describe(routineId)}.`);
     }
-    assertSafeKey(routineId, 'updateRoutineState routineId');
+    assertName(routineId, 'updateRoutineState routineId');
     assertPayload(patch, 'updateRoutineState patch');
-    for (const key of Object.keys(patch)) assertSafeKey(key, 'updateRoutineState patch');
+    checkData(patch, `updateRoutineState("${routineId}") patch`, { limits: this._limits, mode: 'entry' });
     if (patch.status !== undefined && !ROUTINE_STATUSES.has(patch.status)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Routine status must be one of ${[...ROUTINE_STATUSES].join(', ')}; got ${describe(patch.status)}.`);
     }
@@ -252,6 +259,8 @@ export class JobState {
     if (typeof routineId !== 'string' || typeof eventName !== 'string') {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'recordExecution(routineId, eventName, data): routineId and eventName must be strings.');
     }
+    assertName(routineId, 'recordExecution routineId');
+    checkData(data, `recordExecution("${routineId}") data`, { limits: this._limits, mode: 'bounded' });
     this._history.record(routineId, eventName, data, Date.now());
   }
 
@@ -267,6 +276,7 @@ export class JobState {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `updateSharedData(key, value): key must be a non-empty string; got ${describe(key)}.`);
     }
     assertSafeKey(key, 'updateSharedData');
+    checkData(value, `updateSharedData("${key}") value`, { limits: this._limits, mode: 'entry' });
     this._sharedData[key] = value;
     this.touch();
   }
@@ -279,7 +289,7 @@ export class JobState {
   /** Appends a copy of `entry` with an ISO `timestamp` (kept if the entry has one). Non-object → INVALID_ARGUMENT. */
   appendToSharedLog(entry: Record<string, unknown>): void {
     assertPayload(entry, 'appendToSharedLog(entry)');
-    for (const key of Object.keys(entry)) assertSafeKey(key, 'appendToSharedLog entry');
+    checkData(entry, 'appendToSharedLog(entry)', { limits: this._limits, mode: 'entry' });
     const ts = typeof entry['timestamp'] === 'string' ? entry['timestamp'] : new Date().toISOString();
     this._sharedLog.push({ ...entry, timestamp: ts });
     this.touch();
@@ -300,6 +310,7 @@ export class JobState {
 
   /** Appends an output record and passes it to the output handler (whose errors are swallowed). */
   sendOutput(routineId: string, outputType: string, data: unknown): void {
+    checkData(data, `sendOutput("${outputType}") data`, { limits: this._limits, mode: 'bounded' });
     const record: OutputRecord = { jobId: this.jobId, routineId, outputType, data, timestamp: new Date() };
     this._outputLog.push(record);
     if (this._outputHandler !== undefined) {
@@ -380,6 +391,7 @@ export class JobState {
   /** Stores an event to emit once on the next resume. */
   addDeferredEvent(routineId: string, eventName: string, data: Record<string, unknown>): void {
     assertPayload(data, 'deferred event data');
+    checkData(data, `emitDeferredEvent("${eventName}") data`, { limits: this._limits, mode: 'bounded' });
     this._deferredEvents.push({ routineId, eventName, data: { ...data } });
     this.touch();
   }
@@ -446,6 +458,12 @@ export class JobState {
             details: { jobId: jobState.jobId, flowId: jobState.flowId },
           }),
         );
+        return;
+      }
+      try {
+        checkOptions(options, ['timeout', 'onProgress', 'progressInterval'], 'waitForCompletion');
+      } catch (error) {
+        reject(error);
         return;
       }
       const { timeout, onProgress, progressInterval = 1000 } = options;

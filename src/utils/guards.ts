@@ -23,6 +23,11 @@ export function assertSafeKey(key: string, where: string): void {
 
 const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
 
+/** @internal true for a valid id or name (the pattern of {@link assertName}, forbidden keys excluded). */
+export function isName(value: unknown): value is string {
+  return typeof value === 'string' && NAME_RE.test(value) && !FORBIDDEN_KEYS.has(value);
+}
+
 /** @internal validates ids and names (routine ids, slot and event names). */
 export function assertName(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string' || !NAME_RE.test(value)) {
@@ -82,7 +87,13 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'function') return 'a function';
-  return typeof value === 'object' ? 'an object' : String(value);
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+    if (proto === null || proto === Object.prototype) return 'an object';
+    const name = proto.constructor?.name;
+    return typeof name === 'string' && name.length > 0 ? `an instance of ${name}` : 'an instance of a class';
+  }
+  return String(value);
 }
 
 /** @internal turns anything thrown into an Error. */

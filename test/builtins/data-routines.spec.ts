@@ -54,7 +54,7 @@ describe('DataFlattener', () => {
   it('should flatten with dotted keys and list indexes, honour depth and cycles', async () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['me'] = cyclic;
-    const job = await run(new DataFlattener(), [{ data: { a: { b: 1 }, items: [1, { c: 2 }] } }, { data: cyclic }, { data: 5 }], ['output']);
+    const job = await run(new DataFlattener(), () => [{ data: { a: { b: 1 }, items: [1, { c: 2 }] } }, { data: cyclic }, { data: 5 }], ['output']);
     const [nested, cyc, scalar] = received(job, 'output');
     expect(nested).toEqual({ data: { 'a.b': 1, 'items.0': 1, 'items.1.c': 2 }, originalType: 'object', depth: 3 });
     expect(cyc!['data']).toEqual({ a: 1, me: '[Circular Reference]' });

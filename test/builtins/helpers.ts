@@ -1,12 +1,15 @@
 import { Flow, RoutineBase, type Clock, type FlowOptions, type JobState } from '../../src/index.js';
 
-/** Entry routine: its trigger emits every element of `payloads` on `out`, in order. */
+/**
+ * Entry routine: its trigger emits every element of `payloads` on `out`, in order (or of
+ * what `make` returns: data that is not JSON data, such as a cycle, cannot be entry params).
+ */
 export class Source extends RoutineBase {
-  constructor() {
+  constructor(make?: () => object[]) {
     super();
     this.defineEvent('out');
     this.defineSlot('trigger', (data: { payloads?: object[] }) => {
-      for (const p of data.payloads ?? []) this.emit('out', p);
+      for (const p of make?.() ?? data.payloads ?? []) this.emit('out', p);
     });
   }
 }
@@ -25,10 +28,10 @@ export function received(job: JobState, type: string): Record<string, unknown>[]
 }
 
 /** source.out → routine.slot; routine.<event> → sink.<event> for each event. */
-export function pipe(routine: RoutineBase, events: readonly string[], options: FlowOptions & { slot?: string } = {}): Flow {
+export function pipe(routine: RoutineBase, events: readonly string[], options: FlowOptions & { slot?: string } = {}, make?: () => object[]): Flow {
   const { slot = 'input', ...flowOptions } = options;
   const flow = new Flow(flowOptions);
-  flow.addRoutine(new Source(), 'source');
+  flow.addRoutine(new Source(make), 'source');
   flow.addRoutine(routine, 'subject');
   flow.addRoutine(new Sink(events), 'sink');
   flow.connect('source', 'out', 'subject', slot);
@@ -37,7 +40,8 @@ export function pipe(routine: RoutineBase, events: readonly string[], options: F
 }
 
 /** Runs `payloads` through `routine` and returns the finished job. */
-export async function run(routine: RoutineBase, payloads: object[], events: readonly string[], options: FlowOptions & { slot?: string } = {}): Promise<JobState> {
+export async function run(routine: RoutineBase, payloads: object[] | (() => object[]), events: readonly string[], options: FlowOptions & { slot?: string } = {}): Promise<JobState> {
+  if (typeof payloads === 'function') return pipe(routine, events, options, payloads).execute('source', {});
   const flow = pipe(routine, events, options);
   return flow.execute('source', { payloads });
 }

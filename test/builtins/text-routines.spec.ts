@@ -12,7 +12,7 @@ describe('TextRenderer', () => {
   it('should render Markdown with type hints and survive cycles', async () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
-    const job = await run(new TextRenderer({ format: 'markdown', includeTypeHints: true }), [{ data: { name: 'x', tags: ['a'] } }, { data: cyclic }], ['output']);
+    const job = await run(new TextRenderer({ format: 'markdown', includeTypeHints: true }), () => [{ data: { name: 'x', tags: ['a'] } }, { data: cyclic }], ['output']);
     const [md, cyc] = received(job, 'output');
     expect(md!['data']).toBe('**name**: x (string)\n**tags**: (array)\n  - a (string)');
     expect(cyc!['data']).toBe('**a**: 1 (number)\n**self**: [Circular Reference] (object)');

@@ -71,13 +71,15 @@ describe('reserved keys are typed errors, never prototype pollution', () => {
     const got: Record<string, unknown>[] = [];
     const appended: Record<string, unknown>[] = [];
     const flow = new Flow();
-    flow.addRoutine(new FnRoutine({ trigger(d) { this.emit('out', d); this.emit('out', d); } }, ['out']), 'src');
+    // Entry params are checked deeply (FORBIDDEN_KEY), so the hostile keys come from a handler's emit.
+    const hostile = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"payload":1}') as Record<string, unknown>;
+    flow.addRoutine(new FnRoutine({ trigger() { this.emit('out', hostile); this.emit('out', hostile); } }, ['out']), 'src');
     flow.addRoutine(collector(got), 'plain');
     flow.addRoutine(new FnRoutine({ in: { handler: (d) => void appended.push(d), options: { merge: 'append' } } }), 'app');
     flow.connect('src', 'out', 'plain', 'in', { payload: 'copy' });
     flow.connect('src', 'out', 'app', 'in');
-    const hostile = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"payload":1}') as Record<string, unknown>;
-    const job = await flow.execute('src', hostile);
+    expect(codeOf(() => flow.start('src', hostile))).toBe('FORBIDDEN_KEY');
+    const job = await flow.execute('src', {});
     expect(job.status).toBe('completed');
     expect(got).toHaveLength(2);
     expect(got[0]!['copy']).toBe(1);
