@@ -129,6 +129,6 @@ export type {
   JobLease,
 } from './ports/job-store.js';
 
-// job limits (services.md §1): the step limit is enforced by the engine
+// limits that protect a job (services.md §1)
 export { DEFAULT_LIMITS } from './flow/limits.js';
 export type { Limits, ResolvedLimits } from './flow/limits.js';
