@@ -4,6 +4,7 @@ import { EVENTS_KEY, type EventMetadata } from '../metadata/metadata-keys.js';
 import { appendOwn, getOwn } from '../metadata/metadata-store.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { checkDecoratorOptions } from '../utils/closed-options.js';
+import { assertLegacyDecorators } from './decorator-mode.js';
 import { assertName, describe } from '../utils/guards.js';
 
 /** Options of `@Event`. */
@@ -32,6 +33,7 @@ export function Event(nameOrOptions?: string | EventOptions, maybeOptions?: Even
     throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Event params must be an array of key names; got ${describe(options.params)}.`);
   }
   return (target, propertyKey) => {
+    assertLegacyDecorators(propertyKey, '@Event');
     const where = `${(target as { constructor: Function }).constructor.name}.${String(propertyKey)}`;
     // With experimentalDecorators a property decorator gets no descriptor; a method or accessor has one.
     const descriptor = Object.getOwnPropertyDescriptor(target, propertyKey);

@@ -5,6 +5,7 @@ import { appendOwn, defineOwn, getOwn } from '../metadata/metadata-store.js';
 import { isActivationPolicy, type ActivationPolicy } from '../policies/activation-policy.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { checkDecoratorOptions } from '../utils/closed-options.js';
+import { assertLegacyDecorators } from './decorator-mode.js';
 import { assertName, describe } from '../utils/guards.js';
 
 /** A slot declared by `@Logic`: a name, or a name with its queue bound. */
@@ -61,6 +62,7 @@ export function Logic(options: LogicOptions = {}): MethodDecorator {
     }
   }
   return (target, propertyKey, descriptor) => {
+    assertLegacyDecorators(propertyKey, '@Logic');
     const where = `${(target as { constructor: Function }).constructor.name}.${String(propertyKey)}`;
     if (descriptor === undefined || typeof descriptor.value !== 'function') fail(`@Logic on ${where}: put @Logic on a method (the logic), not on a property or accessor.`);
     if (!(target instanceof RoutineBase)) fail(`@Logic on ${where}: the class must extend RoutineBase; static methods cannot be a logic.`);

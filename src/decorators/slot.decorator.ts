@@ -5,6 +5,7 @@ import { SLOTS_KEY, type SlotMetadata } from '../metadata/metadata-keys.js';
 import { appendOwn, getOwn } from '../metadata/metadata-store.js';
 import { SLOT_OPTION_KEYS, type SlotOptions } from '../routine/definitions.js';
 import { checkDecoratorOptions } from '../utils/closed-options.js';
+import { assertLegacyDecorators } from './decorator-mode.js';
 import { RoutineBase } from '../routine/routine-base.js';
 import { assertActivationTimeout, assertName, assertNumber, describe } from '../utils/guards.js';
 
@@ -27,6 +28,7 @@ export function Slot(nameOrOptions?: string | SlotOptions, maybeOptions?: SlotOp
   if (options.maxQueueLength !== undefined) assertNumber(options.maxQueueLength, '@Slot maxQueueLength', { min: 1, integer: true });
   if (options.timeout !== undefined) assertActivationTimeout(options.timeout, `@Slot(${name ?? ''}) timeout (ms)`);
   return (target, propertyKey, descriptor) => {
+    assertLegacyDecorators(propertyKey, '@Slot');
     const where = `${(target as { constructor: Function }).constructor.name}.${String(propertyKey)}`;
     if (descriptor === undefined || typeof descriptor.value !== 'function') {
       throw new DefinitionError(ErrorCode.INVALID_DEFINITION, `@Slot on ${where}: put @Slot on a method (the slot handler), not on a property or accessor.`, {

@@ -26,3 +26,9 @@ export function appendOwn<T>(key: MetadataKey<T[]>, item: T, target: object): T[
 export function getParamTypes(target: object): readonly unknown[] {
   return (Reflect.getMetadata('design:paramtypes', target) as unknown[] | undefined) ?? [];
 }
+
+/** @internal true when tsyringe's `@inject(Token)` named some constructor parameter of `target`. */
+export function hasInjectionTokens(target: object): boolean {
+  const tokens = Reflect.getOwnMetadata('injectionTokens', target) as Record<string, unknown> | undefined;
+  return tokens !== undefined && Object.keys(tokens).length > 0;
+}
