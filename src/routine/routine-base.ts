@@ -12,6 +12,7 @@ import { currentContext, type ActiveContext } from '../runtime/context-store.js'
 import { checkOptions } from '../utils/closed-options.js';
 import { assertActivationTimeout, assertName, assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { DEFAULT_MAX_QUEUE_LENGTH, SLOT_OPTION_KEYS, type EventDefinition, type SlotDefinition, type SlotHandler, type SlotOptions } from './definitions.js';
+import { inOwnConstructor } from './definition-origin.js';
 import { EventPort } from './event-port.js';
 import type { ExecutionContext } from './execution-context.js';
 
@@ -54,6 +55,10 @@ export abstract class RoutineBase {
   private _policy: ActivationPolicy | undefined;
   private _activationTimeout: number | undefined;
   private _revision = 0;
+  /** Set when the logic was given from outside the class (not while its constructor ran). */
+  private _logicAttached = false;
+  /** Slots defined from outside the class, with a handler or a custom merge. */
+  private _attachedSlots: Set<string> | undefined;
 
   /** Defines an input slot. Duplicate name → `DUPLICATE_SLOT`. */
   defineSlot<T extends object = Record<string, unknown>>(name: string, handler?: SlotHandler<T>, options: SlotOptions = {}): SlotDefinition {
@@ -81,6 +86,7 @@ export abstract class RoutineBase {
       timeout: options.timeout,
     });
     (this._ownSlots ??= new Map()).set(name, def);
+    if ((handler !== undefined || typeof def.merge === 'function') && !inOwnConstructor(this, RoutineBase)) (this._attachedSlots ??= new Set()).add(name);
     this.invalidate();
     return def;
   }
@@ -220,6 +226,7 @@ export abstract class RoutineBase {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setLogic expects a function (slotData, policyMessage, jobState) => …; got ${describe(logic)}.`);
     }
     this._logic = logic;
+    this._logicAttached = !inOwnConstructor(this, RoutineBase);
     this.invalidate();
     return this;
   }
@@ -261,6 +268,15 @@ export abstract class RoutineBase {
   /** The default activation timeout of this routine's slots and logic (ms), if any. */
   getActivationTimeout(): number | undefined {
     return this._activationTimeout ?? findRoutineMetadata(this.constructor)?.timeout;
+  }
+
+  /**
+   * @internal Functions given to this instance from outside its class (api.md §7): the
+   * logic, if `setLogic` was called after construction, and slots with a handler or a custom
+   * merge defined after construction. A document recreates only what the class defines.
+   */
+  _attachedFunctions(): { readonly logic: LogicFunction | undefined; readonly slots: readonly string[] } {
+    return { logic: this._logicAttached ? this._logic : undefined, slots: [...(this._attachedSlots ?? [])] };
   }
 
   /** @internal increases whenever slots or events change. */

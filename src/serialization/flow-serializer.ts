@@ -79,6 +79,29 @@ function handlerFromDto(dto: ErrorHandlerDto): ErrorHandler {
   });
 }
 
+/**
+ * Functions attached to a routine from outside its class are not recreated with the class:
+ * a logic serializes only by a registered name, and a slot defined from outside cannot be
+ * recreated at all (api.md §7, docs/decisions/0005-attached-functions.md).
+ */
+function checkAttachedFunctions(routine: RoutineBase, id: string, logicName: string | undefined): void {
+  const attached = routine._attachedFunctions();
+  if (attached.logic !== undefined && logicName === undefined) {
+    throw new SerializationError(
+      ErrorCode.UNSERIALIZABLE_FUNCTION,
+      `Routine "${id}" has a logic set with setLogic from outside its class, and the function is not registered; register it with FunctionRegistry.register('name', fn) (it is then saved by name), or set the logic in the class (its constructor or @Logic).`,
+      { details: { routineId: id, function: 'logic' } },
+    );
+  }
+  if (attached.slots.length > 0) {
+    throw new SerializationError(
+      ErrorCode.UNSERIALIZABLE_FUNCTION,
+      `Routine "${id}" has slot(s) ${attached.slots.map((s) => `"${s}"`).join(', ')} defined with a handler or a custom merge from outside its class; a document recreates routines from their class, so define the slot in the class (its constructor or @Slot).`,
+      { details: { routineId: id, slots: [...attached.slots] } },
+    );
+  }
+}
+
 /** @internal Flow → plain JSON-safe object. */
 export function serializeFlow(flow: Flow): SerializedFlow {
   const fh = flow.getErrorHandler();
@@ -96,6 +119,7 @@ export function serializeFlow(flow: Flow): SerializedFlow {
     const policy = routine.getActivationPolicy();
     const logic = routine.getLogic();
     const logicName = logic === undefined ? undefined : FunctionRegistry.nameOf(logic as never);
+    checkAttachedFunctions(routine, id, logicName);
     routines[id] = {
       type,
       config: routine.config,
