@@ -5,8 +5,12 @@
 
 /** Builds the harness's workload runners (`chain`, `fanout`, `io`, `jobs`) on `lib`, a routilux build's main entry. */
 export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
-  /** The harness context travels in the job's shared data, read once per activation. */
-  const H = 'h';
+  /**
+   * The harness context (functions, counters) is not JSON data, so it cannot be shared data
+   * (updateSharedData checks values deeply); it is kept beside each job, read once per activation.
+   */
+  const harness = new WeakMap();
+  const H = (jobState) => harness.get(jobState);
 
   // The harness's messages are plain objects ({ id, value }), so they travel as the event
   // payloads themselves: each slot receives its own shallow copy of the emitted object.
@@ -15,7 +19,7 @@ export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
       super();
       this.defineEvent('out', ['id', 'value']);
       this.defineSlot('trigger', (_d, c) => {
-        const h = c.jobState.getSharedData(H);
+        const h = H(c.jobState);
         for (let i = 0; i < n; i++) this.emit('out', h.message(i));
       });
     }
@@ -25,21 +29,21 @@ export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
     constructor() {
       super();
       this.defineEvent('out', ['id', 'value']);
-      this.defineSlot('in', (m, c) => this.emit('out', c.jobState.getSharedData(H).inc(m)));
+      this.defineSlot('in', (m, c) => this.emit('out', H(c.jobState).inc(m)));
     }
   }
 
   class Sink extends RoutineBase {
     constructor() {
       super();
-      this.defineSlot('in', (m, c) => c.jobState.getSharedData(H).sink(m));
+      this.defineSlot('in', (m, c) => H(c.jobState).sink(m));
     }
   }
 
   function startWith(flow, entry, h) {
-    // the harness ctx is not JSON data, so it is put into shared data before the trigger runs
+    // the harness ctx is attached to the job before the trigger runs
     const job = flow.start(entry, {});
-    job.updateSharedData(H, h);
+    harness.set(job, h);
     return job;
   }
 
@@ -68,14 +72,14 @@ export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
     constructor(k) {
       super();
       this.defineEvent('out', ['id', 'value']);
-      this.defineSlot('in', (m, c) => this.emit('out', c.jobState.getSharedData(H).work(k, m)));
+      this.defineSlot('in', (m, c) => this.emit('out', H(c.jobState).work(k, m)));
     }
   }
 
   class Aggregator extends RoutineBase {
     constructor() {
       super();
-      this.defineSlot('in', (m, c) => c.jobState.getSharedData(H).aggregate(m));
+      this.defineSlot('in', (m, c) => H(c.jobState).aggregate(m));
     }
   }
 
@@ -106,7 +110,7 @@ export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
     constructor() {
       super();
       this.defineSlot('in', async (d, c) => {
-        const h = c.jobState.getSharedData(H);
+        const h = H(c.jobState);
         h.done(await h.task(d.i));
       });
     }
@@ -125,7 +129,7 @@ export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
       super();
       this.defineEvent('out', ['x']);
       this.defineSlot(last ? 'in' : fn === 'a' ? 'trigger' : 'in', (d, c) => {
-        const h = c.jobState.getSharedData(H);
+        const h = H(c.jobState);
         const x = h[fn](d.x);
         if (last) c.jobState.updateSharedData('result', x);
         else this.emit('out', { x });
@@ -146,7 +150,7 @@ export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
         while (next < p.jobs) {
           const j = next++;
           const job = flow.start('a', { x: j });
-          job.updateSharedData(H, ctx);
+          harness.set(job, ctx);
           await JobState.waitForCompletion(flow, job);
           ctx.done(j, job.getSharedData('result'));
         }

@@ -69,7 +69,25 @@ function cycle(what: string, path: string, mode: CheckDataOptions['mode']): Rout
   });
 }
 
-type Frame = { readonly value: unknown; readonly path: string; readonly depth: number } | { readonly exit: object };
+/** A value to visit, with where it sits (the JSON Pointer is built only for an error). */
+interface Visit {
+  readonly value: unknown;
+  readonly parent: Visit | undefined;
+  readonly key: string | number;
+  readonly depth: number;
+}
+type Frame = Visit | { readonly exit: object };
+
+function pathOf(visit: Visit | undefined, base: string): string {
+  const keys: (string | number)[] = [];
+  for (let v = visit; v !== undefined && v.parent !== undefined; v = v.parent) keys.push(v.key);
+  let path = base;
+  for (let i = keys.length - 1; i >= 0; i--) path = pointer(path, keys[i]!);
+  return path;
+}
+
+/** The most bytes a JSON string of `length` UTF-16 units can take (an escape is 6 ASCII bytes). */
+const stringBound = (length: number): number => length * 6 + 2;
 
 /**
  * @internal Checks `value` without recursion (hostile nesting cannot overflow the stack)
@@ -78,13 +96,28 @@ type Frame = { readonly value: unknown; readonly path: string; readonly depth: n
  * `prototype` key → FORBIDDEN_KEY; then the UTF-8 size of `JSON.stringify(value)` over
  * `maxPayloadBytes` → PAYLOAD_TOO_LARGE. Every error has `details.path` (a JSON Pointer).
  * Depth counts object/array nesting: `{ a: 1 }` has depth 1.
+ *
+ * In `'entry'` mode every value is JSON data, so an upper bound of its JSON size is summed
+ * on the way; only when that bound is over the limit is the value stringified to measure it.
  */
 export function checkData(value: unknown, what: string, options: CheckDataOptions): void {
   const { limits, mode } = options;
   const base = options.path ?? '';
   const strict = mode === 'entry';
+  const limit = limits.maxPayloadBytes;
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (strict && !Number.isFinite(value)) throw notData(what, base, value, mode);
+    if (limit < 24) checkSize(value, what, limit, base, mode);
+    return;
+  }
+  if (typeof value === 'string') {
+    if (stringBound(value.length) > limit) checkSize(value, what, limit, base, mode);
+    return;
+  }
+  let bound = 0;
   const onPath = new Set<object>();
-  const stack: Frame[] = [{ value, path: base, depth: 0 }];
+  const stack: Frame[] = [{ value, parent: undefined, key: '', depth: 0 }];
   while (stack.length > 0) {
     const frame = stack.pop()!;
     if ('exit' in frame) {
@@ -92,52 +125,66 @@ export function checkData(value: unknown, what: string, options: CheckDataOption
       continue;
     }
     const v = frame.value;
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (v === null || typeof v === 'boolean') {
+      bound += 5;
+      continue;
+    }
+    if (typeof v === 'string') {
+      bound += stringBound(v.length);
+      continue;
+    }
     if (typeof v === 'number') {
-      if (strict && !Number.isFinite(v)) throw notData(what, frame.path, v, mode);
+      if (strict && !Number.isFinite(v)) throw notData(what, pathOf(frame, base), v, mode);
+      bound += 24;
       continue;
     }
     if (typeof v !== 'object') {
-      if (strict) throw notData(what, frame.path, v, mode);
+      if (strict) throw notData(what, pathOf(frame, base), v, mode);
       continue;
     }
     const depth = frame.depth + 1;
     if (depth > limits.maxPayloadDepth) {
-      throw new InvalidArgumentError(ErrorCode.DEPTH_EXCEEDED, `${what} is nested deeper than the limit of ${limits.maxPayloadDepth} levels at ${frame.path || '/'}; flatten the data or raise limits.maxPayloadDepth.`, {
-        details: { limit: limits.maxPayloadDepth, path: frame.path },
+      const path = pathOf(frame, base);
+      throw new InvalidArgumentError(ErrorCode.DEPTH_EXCEEDED, `${what} is nested deeper than the limit of ${limits.maxPayloadDepth} levels at ${path || '/'}; flatten the data or raise limits.maxPayloadDepth.`, {
+        details: { limit: limits.maxPayloadDepth, path },
       });
     }
-    if (onPath.has(v)) throw cycle(what, frame.path, mode);
+    if (onPath.has(v)) throw cycle(what, pathOf(frame, base), mode);
     const isArray = Array.isArray(v);
     if (strict && !isArray) {
       const proto = Object.getPrototypeOf(v) as unknown;
-      if (proto !== Object.prototype && proto !== null) throw notData(what, frame.path, v, mode);
+      if (proto !== Object.prototype && proto !== null) throw notData(what, pathOf(frame, base), v, mode);
     }
     onPath.add(v);
     stack.push({ exit: v });
     if (isArray) {
+      bound += 2 + v.length;
       for (let i = v.length - 1; i >= 0; i--) {
         const item = (v as unknown[])[i];
-        if (strict && item === undefined) throw notData(what, pointer(frame.path, i), item, mode);
-        stack.push({ value: item, path: pointer(frame.path, i), depth });
+        const visit: Visit = { value: item, parent: frame, key: i, depth };
+        if (strict && item === undefined) throw notData(what, pathOf(visit, base), item, mode);
+        stack.push(visit);
       }
       continue;
     }
     const keys = Object.keys(v);
+    bound += 2;
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
-      const path = pointer(frame.path, key);
+      const item = (v as Record<string, unknown>)[key];
+      const visit: Visit = { value: item, parent: frame, key, depth };
       if (strict && FORBIDDEN_KEYS.has(key)) {
+        const path = pathOf(visit, base);
         throw new InvalidArgumentError(ErrorCode.FORBIDDEN_KEY, `${what} has the key "${key}" at ${path}; it is refused because it could reach an object prototype. Rename the key.`, {
           details: { path, key },
         });
       }
-      const item = (v as Record<string, unknown>)[key];
-      if (strict && item === undefined) throw notData(what, path, item, mode);
-      stack.push({ value: item, path, depth });
+      if (strict && item === undefined) throw notData(what, pathOf(visit, base), item, mode);
+      bound += stringBound(key.length) + 2;
+      stack.push(visit);
     }
   }
-  checkSize(value, what, limits.maxPayloadBytes, base, mode);
+  if (!strict || bound > limit) checkSize(value, what, limit, base, mode);
 }
 
 function checkSize(value: unknown, what: string, limit: number, path: string, mode: CheckDataOptions['mode']): void {
