@@ -132,3 +132,15 @@ export type {
 // limits that protect a job (services.md §1)
 export { DEFAULT_LIMITS } from './flow/limits.js';
 export type { Limits, ResolvedLimits } from './flow/limits.js';
+// job stores: the in-memory store (the default) and the toolkit store adapters share
+export { MemoryJobStore } from './stores/memory-job-store.js';
+export type { MemoryJobStoreOptions } from './stores/memory-job-store.js';
+export { StoreError } from './errors/store-error.js';
+export { checkActivationCommit, commitKey } from './stores/activation-commit.js';
+export type { CheckedCommit } from './stores/activation-commit.js';
+export { applyActivationCommit } from './stores/apply-commit.js';
+export { checkStoredJob, checkStoredTask, isFinishedStatus, MAP_FIELDS, LIST_FIELDS, SLOT_KEY_SEPARATOR } from './stores/job-document.js';
+export { checkListQuery, checkRetention, compareNewestFirst, encodeJobCursor, decodeJobCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './stores/job-listing.js';
+export type { CheckedListQuery, JobPosition } from './stores/job-listing.js';
+export { checkName as checkStoreName, checkOptionalFlow, checkLeaseRequest } from './stores/store-arguments.js';
+export { copyStoredJson, isJsonObject } from './stores/stored-json.js';
