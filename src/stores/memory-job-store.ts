@@ -201,7 +201,7 @@ export class MemoryJobStore implements JobStore {
   #applyRetention(): void {
     const { maxCount, maxAgeMs } = this.#retention;
     if (maxCount === undefined && maxAgeMs === undefined) return;
-    const finished = [...this.#jobs.values()].filter((h) => isFinishedStatus(h.doc.status)).sort((a, b) => compareNewestFirst({ createdAt: a.doc.updatedAt, seq: a.seq }, { createdAt: b.doc.updatedAt, seq: b.seq }));
+    const finished = [...this.#jobs.values()].filter((h) => isFinishedStatus(h.doc.status)).sort((a, b) => Date.parse(b.doc.updatedAt) - Date.parse(a.doc.updatedAt) || b.seq - a.seq);
     const oldest = maxAgeMs === undefined ? undefined : this.#now() - maxAgeMs;
     finished.forEach((h, i) => {
       if ((maxCount !== undefined && i >= maxCount) || (oldest !== undefined && Date.parse(h.doc.updatedAt) < oldest)) this.#forget(h.doc.jobId);

@@ -49,13 +49,16 @@ describe('layers', () => {
     expect(valueImportsOf('class-transformer').every((f) => f.startsWith('serialization/'))).toBe(true);
     expect(valueImportsOf('@nestjs').every((f) => f.startsWith('nest/'))).toBe(true);
     expect(valueImportsOf('@marcbachmann/cel-js')).toEqual(['builtins/conditions/cel-sandbox.ts']);
+    expect(valueImportsOf('vitest').every((f) => f.startsWith('testing/'))).toBe(true);
+    expect(valueImportsOf('better-sqlite3').every((f) => f.startsWith('store-sqlite/'))).toBe(true);
+    expect(valueImportsOf('better-sqlite3').length).toBeGreaterThan(0);
     expect(valueImportsOf('yaml').every((f) => f.startsWith('builtins/'))).toBe(true);
     // class-validator: configuration, the wire DTOs and the built-ins' config classes
     expect(valueImportsOf('class-validator').every((f) => /^(config|serialization|builtins)\//.test(f))).toBe(true);
   });
 
-  it('lets the outer ring (builtins, nest, testing, cli) use the core only through the public entry', () => {
-    const outer = /^(builtins|nest|testing|cli)\//;
+  it('lets the outer ring (builtins, nest, testing, cli, store-sqlite) use the core only through the public entry', () => {
+    const outer = /^(builtins|nest|testing|cli|store-sqlite)\//;
     const leaks = imports
       .filter((i) => outer.test(i.file) && i.spec.startsWith('.'))
       .filter((i) => {
@@ -69,8 +72,8 @@ describe('layers', () => {
   });
 
   it('keeps the core free of the outer ring', () => {
-    const core = imports.filter((i) => !/^(builtins|nest|testing|cli)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
-    const leaks = core.filter((i) => /^(builtins|nest|testing|cli)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
+    const core = imports.filter((i) => !/^(builtins|nest|testing|cli|store-sqlite)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
+    const leaks = core.filter((i) => /^(builtins|nest|testing|cli|store-sqlite)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
     expect(leaks).toEqual([]);
   });
 });

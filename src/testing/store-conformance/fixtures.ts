@@ -18,10 +18,11 @@ export interface ConformanceOptions {
   readonly reopen?: (store: JobStore) => Promise<JobStore>;
   /**
    * Damages the stored form of one job behind the store's back (a torn row, a bad
-   * checksum): the suite checks that loading it fails with `CORRUPT_STATE` naming the job
-   * while the other jobs still load.
+   * checksum) and resolves to the store to go on with (the same one, or the storage
+   * opened again): the suite checks that loading the job fails with `CORRUPT_STATE`
+   * naming it while the other jobs still load.
    */
-  readonly corrupt?: (store: JobStore, jobId: string) => Promise<void>;
+  readonly corrupt?: (store: JobStore, jobId: string) => Promise<JobStore>;
 }
 
 /** Shared state of one conformance test: the store under test and how it was made. */

@@ -44,10 +44,11 @@ export function lifecycleTests(fx: Fixture): void {
   if (corrupt !== undefined) {
     describe('corrupt data', () => {
       it('fails to load only the damaged job, with CORRUPT_STATE naming it; the others load and list', async () => {
-        const store = await fx.open();
-        await store.create(jobDoc('good'));
-        await store.create(jobDoc('bad'));
-        await corrupt(store, 'bad');
+        const first = await fx.open();
+        await first.create(jobDoc('good'));
+        await first.create(jobDoc('bad'));
+        const store = await corrupt(first, 'bad');
+        if (store !== first) fx.track(store);
         const err = await rejection(store.load('bad'));
         expect(err.code).toBe('CORRUPT_STATE');
         expect(err.message).toContain('bad');
