@@ -55,7 +55,7 @@ function addChecksums(db: Database.Database): void {
     db.exec(`ALTER TABLE ${table} ADD COLUMN crc INTEGER NOT NULL DEFAULT 0`);
     const keys = key.split(', ');
     const update = db.prepare(`UPDATE ${table} SET crc = ? WHERE ${keys.map((k) => `${k} = ?`).join(' AND ')}`);
-    for (const row of db.prepare(`SELECT ${key}, ${column} AS text FROM ${table}`).iterate() as Iterable<Record<string, string | number>>) {
+    for (const row of db.prepare(`SELECT ${key}, ${column} AS text FROM ${table}`).all() as Array<Record<string, string | number>>) {
       update.run(checksum(String(row['text'])), ...keys.map((k) => row[k]));
     }
   }
