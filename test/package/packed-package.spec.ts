@@ -27,6 +27,7 @@ const programs: Record<string, { file: string; needs: readonly string[] }> = {
   './builtins': { file: 'builtins.ts', needs: [] },
   './testing': { file: 'testing.ts', needs: [] },
   './nest': { file: 'nest.ts', needs: ['@nestjs/common', '@nestjs/core'] },
+  './store-sqlite': { file: 'store-sqlite.ts', needs: ['better-sqlite3'] },
   './package.json': { file: 'package-json.ts', needs: [] },
 };
 
@@ -86,6 +87,13 @@ beforeAll(async () => {
   const peers = Object.keys(pkg.peerDependencies ?? {});
   const deps: Record<string, string> = { routilux: `file:${tarball}`, typescript: pkg.devDependencies['typescript']!, '@types/node': pkg.devDependencies['@types/node']! };
   for (const peer of peers) deps[peer] = pkg.devDependencies[peer] ?? pkg.peerDependencies![peer]!;
+  // A native peer comes from the checkout's own install, already built (a registry install
+  // here would have to compile it again); its types come from the registry.
+  for (const native of ['better-sqlite3']) {
+    if (native in deps) deps[native] = `file:${join(projectRoot, 'node_modules', native)}`;
+    const types = `@types/${native}`;
+    if (pkg.devDependencies[types] !== undefined) deps[types] = pkg.devDependencies[types]!;
+  }
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'routilux-consumer', private: true, type: 'module', dependencies: deps }, null, 2));
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(strictTsconfig, null, 2));
   await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
