@@ -144,3 +144,13 @@ export { checkListQuery, checkRetention, compareNewestFirst, encodeJobCursor, de
 export type { CheckedListQuery, JobPosition } from './stores/job-listing.js';
 export { checkName as checkStoreName, checkOptionalFlow, checkLeaseRequest } from './stores/store-arguments.js';
 export { copyStoredJson, isJsonObject } from './stores/stored-json.js';
+
+// flow documents: YAML/JSON files, the JSON Schema (routilux/flow.schema.json), issues with JSON Pointers
+export { loadFlowFile, FLOW_FILE_EXTENSIONS } from './documents/load-flow-file.js';
+export type { FlowDocumentOptions } from './documents/flow-yaml.js';
+export type { DocumentIssue } from './documents/document-issues.js';
+
+// diagrams (services.md §9): Mermaid and D2 text for a flow or a flow document
+export { flowToMermaid } from './diagrams/mermaid.js';
+export { flowToD2 } from './diagrams/d2.js';
+export type { DiagramSource } from './diagrams/diagram-model.js';

@@ -16,112 +16,10 @@
  * Options: `npm start -- --max-retries 0` turns retries off, so the flaky step fails the job
  * (the process then exits with code 1).
  */
-import {
-  CallbackOutputHandler,
-  ErrorHandler,
-  Flow,
-  JobState,
-  RoutineBase,
-  type ExecutionContext,
-  type MergeFunction,
-} from 'routilux';
+import { CallbackOutputHandler, JobState } from 'routilux';
+import { createFlagshipFlow, type DocPart } from './flow.js';
 
-// ------------------------------------------------------------------ domain helpers
-
-/** A failure worth retrying (the remote side said "try again"). */
-class TransientError extends Error {
-  override readonly name = 'TransientError';
-}
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-
-/** A stand-in for a remote language-detection API. It is stateless: whether a call fails depends only on the document and the attempt number. */
-const remoteDetector = {
-  async detect(text: string, attempt: number, signal: AbortSignal): Promise<string> {
-    await sleep(5, signal);
-    // The service is "overloaded" on the first call for every document whose text mentions a number.
-    if (attempt === 1 && /\d/.test(text)) throw new TransientError('503 Service Unavailable');
-    return /\b(der|die|und)\b/i.test(text) ? 'de' : /\b(le|la|et)\b/i.test(text) ? 'fr' : 'en';
-  },
-};
-
-interface DocPart {
-  id: string;
-  words?: number;
-  lang?: string;
-}
-
-// ------------------------------------------------------------------ routines (programmatic form)
-
-class Ingest extends RoutineBase {
-  constructor() {
-    super();
-    this.defineEvent('doc', ['id', 'text']);
-    this.defineSlot<{ docs: string[] }>('trigger', (data, ctx) => {
-      ctx.jobState.updateSharedData('expectedParts', data.docs.length * 2);
-      data.docs.forEach((text, i) => this.emit('doc', { id: `doc-${i + 1}`, text }));
-    });
-  }
-}
-
-class WordCounter extends RoutineBase {
-  constructor() {
-    super();
-    this.defineEvent('counted', ['id', 'words']);
-    this.defineSlot<{ id: string; text: string }>('input', (data) => {
-      this.emit('counted', { id: data.id, words: data.text.split(/\s+/).filter(Boolean).length });
-    });
-  }
-}
-
-class LanguageDetector extends RoutineBase {
-  constructor() {
-    super();
-    this.defineEvent('detected', ['id', 'lang']);
-    this.defineSlot<{ id: string; text: string }>('input', async (data, ctx) => {
-      const lang = await remoteDetector.detect(data.text, ctx.attempt, ctx.signal);
-      this.sendOutput('progress', `${data.id}: language ${lang}${ctx.attempt > 1 ? ` (succeeded on attempt ${ctx.attempt})` : ''}`);
-      this.emit('detected', { id: data.id, lang });
-    });
-  }
-}
-
-/** Custom merge: folds each part into `{ docs: { [id]: DocPart }, parts }` (a new object each time). */
-const foldParts: MergeFunction = (buffer, incoming) => {
-  const docs = { ...(buffer['docs'] as Record<string, DocPart> | undefined) };
-  const id = String(incoming['id']);
-  docs[id] = { ...docs[id], ...(incoming as unknown as DocPart) };
-  return { docs, parts: Number(buffer['parts'] ?? 0) + 1 };
-};
-
-class Report extends RoutineBase {
-  constructor() {
-    super();
-    this.defineSlot<{ docs: Record<string, DocPart>; parts: number }>(
-      'parts',
-      (merged, ctx: ExecutionContext) => {
-        if (merged.parts < ctx.jobState.getSharedData<number>('expectedParts', Infinity)!) return;
-        const rows = Object.values(merged.docs).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
-        ctx.jobState.updateSharedData('report', rows);
-        this.sendOutput('progress', `report ready: ${rows.length} documents`);
-      },
-      { merge: foldParts },
-    );
-  }
-}
-
-// ------------------------------------------------------------------ wiring
+// The routines and the wiring are in flow.ts.
 
 function parseMaxRetries(argv: readonly string[]): number {
   const i = argv.indexOf('--max-retries');
@@ -132,26 +30,7 @@ function parseMaxRetries(argv: readonly string[]): number {
 }
 
 const maxRetries = parseMaxRetries(process.argv.slice(2));
-
-const flow = new Flow({ flowId: 'flagship', executionStrategy: 'concurrent', maxWorkers: 4, executionTimeout: 10_000 });
-flow.addRoutine(new Ingest(), 'ingest');
-flow.addRoutine(new WordCounter(), 'words');
-flow.addRoutine(new LanguageDetector(), 'language');
-flow.addRoutine(new Report(), 'report');
-flow.connect('ingest', 'doc', 'words', 'input'); // fan-out …
-flow.connect('ingest', 'doc', 'language', 'input'); // … to two routines
-flow.connect('words', 'counted', 'report', 'parts'); // fan-in …
-flow.connect('language', 'detected', 'report', 'parts'); // … into one slot
-
-flow.routines.get('language')!.setErrorHandler(
-  new ErrorHandler({
-    strategy: 'retry',
-    maxRetries,
-    retryDelay: 10,
-    retryBackoff: 2,
-    retryable: (error) => error instanceof TransientError,
-  }),
-);
+const flow = createFlagshipFlow({ maxRetries });
 
 const docs = [
   'The quick brown fox jumps over the lazy dog',

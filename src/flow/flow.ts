@@ -30,6 +30,7 @@ import { resolveLimits, type ResolvedLimits } from './limits.js';
 import { checkOptions } from '../utils/closed-options.js';
 import { checkData } from '../utils/json-data.js';
 import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
+import { flowFromText, flowToText, type FlowDocumentOptions } from '../documents/flow-yaml.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
 
@@ -451,6 +452,23 @@ export class Flow {
   static deserialize(data: unknown, options: { container?: DependencyContainer } = {}): Flow {
     checkOptions(options, ['container'], 'Flow.deserialize');
     return deserializeFlow(data, options);
+  }
+
+  /**
+   * Builds a flow from a YAML (or JSON) flow document: the same checks as
+   * {@link Flow.deserialize}, plus a 1 MiB size cap and the YAML core schema; every issue
+   * carries its JSON Pointer, line and column (docs/documents.md).
+   *
+   * @example
+   * const flow = Flow.fromYAML(readFileSync('flow.yaml', 'utf8'));
+   */
+  static fromYAML(text: string, options: FlowDocumentOptions = {}): Flow {
+    return flowFromText(text, options);
+  }
+
+  /** This flow's `serialize()` document as YAML (long-form connections); `Flow.fromYAML` reads it back. */
+  toYAML(): string {
+    return flowToText(this);
   }
 
   /** @internal the compiled plan, rebuilt when the flow or a routine definition changed. */

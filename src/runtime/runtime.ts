@@ -68,6 +68,10 @@ export class Runtime {
     this.scheduler = new Scheduler(concurrency, clock);
   }
 
+  /** The registry this runtime looks flow names up in. */
+  get flowRegistry(): FlowRegistry {
+    return this.registry;
+  }
   /** The shared activation budget. */
   get concurrency(): number {
     return this.scheduler.concurrency;

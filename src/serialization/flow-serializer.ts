@@ -1,19 +1,20 @@
 import type { DependencyContainer } from 'tsyringe';
-import { resolveClass } from '../di/container.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { SerializationError } from '../errors/routilux-error.js';
-import { ErrorHandler } from '../flow/error-handler.js';
+import { documentError, escapeToken, invalidDocument, tokensOf, type DocumentIssue } from '../documents/document-issues.js';
+import { checkFlowDocument, FLOW_DOCUMENT_VERSION, type DocumentConnection } from '../documents/flow-document.js';
+import { isRoutiluxError } from '../errors/routilux-error.js';
+import type { ErrorHandler } from '../flow/error-handler.js';
 import { Flow } from '../flow/flow.js';
 import { FunctionRegistry } from '../metadata/function-registry.js';
 import { RoutineRegistry } from '../metadata/routine-registry.js';
-import { activationPolicyFromJSON, type LogicFunction } from '../policies/activation-policy.js';
 import type { RoutineBase } from '../routine/routine-base.js';
-import { FlowDto, RoutineDto, type ErrorHandlerDto } from './dto/flow.dto.js';
-import { toDto } from './dto/validate-dto.js';
-import { assertJsonSafe, assertNoForbiddenKeys } from './json-safety.js';
+import { isPlainObject } from '../utils/guards.js';
+import { buildRoutines, handlerFrom } from './flow-loader-stages.js';
+import { assertJsonSafe } from './json-safety.js';
 
 /** Current flow format version. */
-export const FLOW_FORMAT_VERSION = 1;
+export const FLOW_FORMAT_VERSION = FLOW_DOCUMENT_VERSION;
 
 /** The JSON-safe form of a flow (`flow.serialize()`). */
 export interface SerializedFlow {
@@ -66,17 +67,6 @@ function handlerToPlain(h: ErrorHandler, where: string): SerializedErrorHandler 
     isCritical: h.isCritical,
     ...(h.retryableName !== undefined ? { retryable: h.retryableName } : {}),
   };
-}
-
-function handlerFromDto(dto: ErrorHandlerDto): ErrorHandler {
-  return new ErrorHandler({
-    strategy: dto.strategy,
-    maxRetries: dto.maxRetries,
-    retryDelay: dto.retryDelay,
-    retryBackoff: dto.retryBackoff,
-    isCritical: dto.isCritical,
-    ...(dto.retryable !== undefined ? { retryable: dto.retryable } : {}),
-  });
 }
 
 /**
@@ -143,57 +133,66 @@ export function serializeFlow(flow: Flow): SerializedFlow {
 }
 
 /**
- * @internal plain object → Flow. Instantiates only registered routine types (through the
- * container, so constructor injection works); every problem is a typed error and no
- * partly built flow escapes.
+ * @internal plain object → Flow, in the stages of services.md §3 (forbidden keys, version,
+ * schema and configs, routine types, connections; the first stage that fails decides the
+ * code). Every error lists all the problems of its stage in `details.issues` with JSON
+ * Pointer paths. Instantiates only registered routine types (through the container, so
+ * constructor injection works); no partly built flow escapes.
  */
 export function deserializeFlow(data: unknown, options: { container?: DependencyContainer } = {}): Flow {
-  assertNoForbiddenKeys(data, 'Flow document');
-  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-    const version = (data as { version?: unknown }).version;
-    if (version === undefined) {
-      throw new SerializationError(ErrorCode.INVALID_FORMAT, 'Flow document has no "version"; it is not a routilux flow (expected { version: 1, flowId, routines, connections, … }).');
-    }
-    if (version !== FLOW_FORMAT_VERSION) {
-      throw new SerializationError(ErrorCode.UNSUPPORTED_VERSION, `Flow document version ${JSON.stringify(version)} is not supported; this routilux reads version ${FLOW_FORMAT_VERSION}.`, {
-        details: { version: String(version), supported: [FLOW_FORMAT_VERSION] },
-      });
-    }
+  const what = 'Flow document';
+  const { issues, doc } = checkFlowDocument(data, what);
+  const entries = isPlainObject(data) && isPlainObject(data['routines']) ? data['routines'] : {};
+  const broken = (id: string): boolean => {
+    const base = `/routines/${escapeToken(id)}`;
+    return issues.some((i) => i.path === base || i.path.startsWith(`${base}/`));
+  };
+  const build = buildRoutines(entries, options.container, broken);
+  const flowHandler = doc?.errorHandler !== undefined ? handlerFrom(doc.errorHandler, '/errorHandler', build.functionIssues) : undefined;
+  if (issues.length > 0 || build.configIssues.length > 0 || doc === undefined) throw invalidDocument(what, [...issues, ...build.configIssues]);
+  if (build.typeIssues.length > 0) {
+    const first = build.typeIssues[0]!;
+    const id = tokensOf(first.path)[1]!;
+    throw documentError(ErrorCode.UNKNOWN_ROUTINE_TYPE, what, build.typeIssues, { routineId: id, type: doc.routines[id]?.type });
   }
-  const dto = toDto(FlowDto, data, 'Flow document');
+  if (build.functionIssues.length > 0) throw documentError(ErrorCode.UNKNOWN_FUNCTION, what, build.functionIssues);
   const flow = new Flow({
-    flowId: dto.flowId,
-    executionStrategy: dto.executionStrategy,
-    maxWorkers: dto.maxWorkers,
-    executionTimeout: dto.executionTimeout ?? Infinity,
+    ...(doc.flowId !== undefined ? { flowId: doc.flowId } : {}),
+    ...(doc.executionStrategy !== undefined ? { executionStrategy: doc.executionStrategy } : {}),
+    ...(doc.maxWorkers !== undefined ? { maxWorkers: doc.maxWorkers } : {}),
+    ...(doc.executionTimeout !== undefined ? { executionTimeout: doc.executionTimeout ?? Infinity } : {}),
     ...(options.container !== undefined ? { container: options.container } : {}),
   });
-  if (dto.errorHandler !== undefined) flow.setErrorHandler(handlerFromDto(dto.errorHandler));
-  for (const [id, raw] of Object.entries(dto.routines)) {
-    const r = toDto(RoutineDto, raw, `Flow document routine "${id}"`);
-    const cls = RoutineRegistry.get(r.type);
-    if (cls === undefined) {
-      throw new SerializationError(
-        ErrorCode.UNKNOWN_ROUTINE_TYPE,
-        `Routine "${id}" has type "${r.type}", which is not registered; import the module that declares it (@Routine({ name: '${r.type}' })) or call RoutineRegistry.register before loading.`,
-        { details: { routineId: id, type: r.type } },
-      );
-    }
-    const routine = resolveClass(flow.container, cls as unknown as new () => RoutineBase);
-    if (Object.keys(r.config).length > 0) routine.setConfig(r.config);
-    if (r.errorHandler !== undefined) routine.setErrorHandler(handlerFromDto(r.errorHandler));
-    if (r.logic !== undefined) {
-      const fn = FunctionRegistry.get(r.logic);
-      if (fn === undefined) {
-        throw new SerializationError(ErrorCode.UNKNOWN_FUNCTION, `Routine "${id}" uses the logic function "${r.logic}", which is not registered; call FunctionRegistry.register("${r.logic}", fn) before loading.`, {
-          details: { routineId: id, name: r.logic },
-        });
-      }
-      routine.setLogic(fn as LogicFunction);
-    }
-    if (r.activationPolicy !== undefined) routine.setActivationPolicy(activationPolicyFromJSON(r.activationPolicy));
-    flow.addRoutine(routine, id);
-  }
-  for (const c of dto.connections) flow.connect(c.sourceRoutineId, c.sourceEvent, c.targetRoutineId, c.targetSlot, c.paramMapping);
+  if (flowHandler !== undefined) flow.setErrorHandler(flowHandler);
+  for (const [id, routine] of build.routines) flow.addRoutine(routine, id);
+  connectAll(flow, doc.connections, what);
   return flow;
+}
+
+/** Stage 7: every connection; each dangling endpoint is an issue at the field that names it. */
+function connectAll(flow: Flow, connections: readonly DocumentConnection[], what: string): void {
+  const problems: { code: ErrorCode; issue: DocumentIssue; details: Readonly<Record<string, unknown>> }[] = [];
+  for (const c of connections) {
+    try {
+      flow.connect(c.sourceRoutineId, c.sourceEvent, c.targetRoutineId, c.targetSlot, c.paramMapping);
+    } catch (error) {
+      if (!isRoutiluxError(error)) throw error;
+      const path =
+        error.code === ErrorCode.UNKNOWN_ROUTINE
+          ? error.details['routineId'] === c.sourceRoutineId && !flow.routines.has(c.sourceRoutineId)
+            ? c.paths.source
+            : c.paths.target
+          : error.code === ErrorCode.UNKNOWN_EVENT
+            ? c.paths.event
+            : error.code === ErrorCode.UNKNOWN_SLOT
+              ? c.paths.slot
+              : c.paths.source.replace(/\/[^/]*$/, '');
+      const message =
+        error.code === ErrorCode.UNKNOWN_ROUTINE
+          ? `no routine "${String(error.details['routineId'])}" is declared under routines; declare it or fix the id (the shorthand splits "routineId.name" at the last ".", so ids and names containing "." need the long form)`
+          : error.message.replace(/\.$/, '');
+      problems.push({ code: error.code, issue: { path, message }, details: error.details });
+    }
+  }
+  if (problems.length > 0) throw documentError(problems[0]!.code, what, problems.map((p) => p.issue), { ...problems[0]!.details });
 }

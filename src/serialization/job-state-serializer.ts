@@ -12,6 +12,9 @@ import { toDto } from './dto/validate-dto.js';
 import { checkDocumentIds } from './job-ids.js';
 import { checkStoredPayloads, restoreData, restorePayloads, withoutPayloads } from './job-payloads.js';
 import { assertJsonSafe, assertNoForbiddenKeys, parseJson } from './json-safety.js';
+import { escapeToken, invalidDocument, type DocumentIssue } from '../documents/document-issues.js';
+import { isRoutiluxError } from '../errors/routilux-error.js';
+import { isPlainObject } from '../utils/guards.js';
 
 /** Current job-state format version. */
 export const JOB_STATE_FORMAT_VERSION = 1;
@@ -73,77 +76,101 @@ export function serializeJobState(state: JobState): SerializedJobState {
   return plain;
 }
 
-function invalid(path: string, expected: string): never {
-  throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: ${path} must be ${expected}.`, { details: { path } });
-}
+/** Collects the problems of the parts of a JobState document the DTO cannot describe. */
+class Checks {
+  readonly issues: DocumentIssue[] = [];
 
-/** An optional object whose every value is converted by `item`. */
-function plainRecord<T>(value: unknown, path: string, item: (v: unknown, path: string) => T): Record<string, T> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(path, 'an object');
-  const out: Record<string, T> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = item(v, `${path}.${k}`);
-  return out;
-}
+  bad<T>(path: string, expected: string, fallback: T): T {
+    this.issues.push({ path, message: `must be ${expected}` });
+    return fallback;
+  }
 
-function payloadList(value: unknown, path: string): Record<string, unknown>[] {
-  if (!Array.isArray(value)) return invalid(path, 'an array of payload objects');
-  return value.map((p, i) => (typeof p === 'object' && p !== null && !Array.isArray(p) ? (restoreData(p, `${path}[${i}]`) as Record<string, unknown>) : invalid(`${path}[${i}]`, 'a payload object')));
-}
+  date(value: string, path: string): Date {
+    const d = new Date(value);
+    if (Number.isNaN(d.getTime())) this.issues.push({ path, message: `is not an ISO date (${value.slice(0, 40)})` });
+    return d;
+  }
 
-function date(value: string, path: string): Date {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: ${path} is not an ISO date (${value.slice(0, 40)}).`, { details: { path } });
-  return d;
-}
+  /** An optional object whose every value is converted by `item`. */
+  record<T>(value: unknown, path: string, item: (v: unknown, path: string) => T): Record<string, T> {
+    if (value === undefined) return {};
+    if (!isPlainObject(value)) return this.bad(path, 'an object', {});
+    const out: Record<string, T> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = item(v, `${path}/${escapeToken(k)}`);
+    return out;
+  }
 
-/** @internal plain object → JobState; every problem is a typed error, nothing is guessed. */
-export function deserializeJobState(data: unknown): JobState {
-  const shell = withoutPayloads(data);
-  assertNoForbiddenKeys(shell, 'JobState document');
-  checkDocumentIds(data);
-  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-    const doc = data as { version?: unknown; type?: unknown };
-    if (doc.type !== 'JobState') {
-      throw new SerializationError(ErrorCode.INVALID_FORMAT, `Not a JobState document (type is ${JSON.stringify(doc.type) ?? 'missing'}); expected the output of jobState.serialize().`);
+  payloads(value: unknown, path: string): Record<string, unknown>[] {
+    if (!Array.isArray(value)) return this.bad(path, 'an array of payload objects', []);
+    return value.map((p, i) => (isPlainObject(p) ? (restoreData(p, `${path}/${i}`) as Record<string, unknown>) : this.bad(`${path}/${i}`, 'a payload object', {})));
+  }
+
+  policy(value: unknown, path: string): ReturnType<typeof activationPolicyFromJSON> | undefined {
+    try {
+      return activationPolicyFromJSON(value);
+    } catch (error) {
+      if (!isRoutiluxError(error)) throw error;
+      this.issues.push({ path, message: error.message });
+      return undefined;
     }
-    if (doc.version === undefined) throw new SerializationError(ErrorCode.INVALID_FORMAT, 'JobState document has no "version".');
-    if (doc.version !== JOB_STATE_FORMAT_VERSION) {
-      throw new SerializationError(ErrorCode.UNSUPPORTED_VERSION, `JobState document version ${JSON.stringify(doc.version)} is not supported; this routilux reads version ${JOB_STATE_FORMAT_VERSION}.`, {
-        details: { version: String(doc.version), supported: [JOB_STATE_FORMAT_VERSION] },
+  }
+}
+
+/**
+ * @internal plain object → JobState, in the stages of services.md §3 (forbidden keys,
+ * type and version, then every shape problem listed in `details.issues` with JSON
+ * Pointer paths); nothing is guessed.
+ */
+export function deserializeJobState(data: unknown): JobState {
+  const what = 'JobState document';
+  // Payloads may keep reserved keys as own data keys (api.md §5): the document's own
+  // structure is checked without them, and they are restored safely after the DTO check.
+  const shell = withoutPayloads(data);
+  assertNoForbiddenKeys(shell, what);
+  checkDocumentIds(data);
+  if (isPlainObject(data)) {
+    if (data['type'] !== 'JobState') {
+      throw invalidDocument(what, [{ path: '/type', message: `must be "JobState" (got ${JSON.stringify(data['type']) ?? 'nothing'}); expected the output of jobState.serialize()` }]);
+    }
+    const version = data['version'];
+    if (typeof version === 'number' && Number.isInteger(version) && version > JOB_STATE_FORMAT_VERSION) {
+      throw new SerializationError(ErrorCode.UNSUPPORTED_VERSION, `JobState document version ${version} is not supported; this routilux reads version ${JOB_STATE_FORMAT_VERSION}.`, {
+        details: { version: String(version), supported: [JOB_STATE_FORMAT_VERSION], path: '/version', issues: [{ path: '/version', message: `version ${version} is newer than ${JOB_STATE_FORMAT_VERSION}` }] },
       });
     }
   }
-  const dto = toDto(JobStateDto, shell, 'JobState document');
-  restorePayloads(data as Record<string, unknown>, dto as unknown as Record<string, unknown>);
+  const c = new Checks();
+  let state: JobState | undefined;
+  toDto(JobStateDto, shell, what, (d) => {
+    restorePayloads(data as Record<string, unknown>, d as unknown as Record<string, unknown>);
+    if (d.version !== JOB_STATE_FORMAT_VERSION) c.issues.push({ path: '/version', message: `must be ${JOB_STATE_FORMAT_VERSION}` });
+    state = restore(d, c);
+    return c.issues;
+  });
+  return state!;
+}
+
+function restore(dto: JobStateDto, c: Checks): JobState {
   const state = new JobState(dto.flowId, { jobId: dto.jobId, historyLimit: dto.historyLimit });
-  state._createdAtMs = date(dto.createdAt, '$.createdAt').getTime();
+  state._createdAtMs = c.date(dto.createdAt, '/createdAt').getTime();
   state._status = dto.status as JobStatus;
-  state._updatedAtMs = date(dto.updatedAt, '$.updatedAt').getTime();
+  state._updatedAtMs = c.date(dto.updatedAt, '/updatedAt').getTime();
   state._currentRoutineId = dto.currentRoutineId;
-  const states: Record<string, RoutineStateRecord> = {};
-  for (const [id, rec] of Object.entries(dto.routineStates)) {
-    if (typeof rec !== 'object' || rec === null || typeof rec['status'] !== 'string') {
-      throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: routineStates.${id} must be an object with a status.`, { details: { path: `$.routineStates.${id}` } });
-    }
-    states[id] = { ...(rec as RoutineStateRecord) };
-  }
-  state._routineStates = states;
+  state._routineStates = c.record(dto.routineStates, '/routineStates', (rec, path) =>
+    isPlainObject(rec) && typeof rec['status'] === 'string' ? ({ ...rec } as unknown as RoutineStateRecord) : c.bad(path, 'an object with a string status', {} as RoutineStateRecord),
+  );
   const history = new HistoryBuffer(dto.historyLimit);
-  dto.executionHistory.forEach((r, i) => history.record(r.routineId, r.eventName, r.data, date(r.timestamp, `$.executionHistory[${i}].timestamp`).getTime()));
+  dto.executionHistory.forEach((r, i) => history.record(r.routineId, r.eventName, r.data, c.date(r.timestamp, `/executionHistory/${i}/timestamp`).getTime()));
   history.dropped = dto.historyDropped;
   state._history = history;
   state._sharedData = { ...dto.sharedData };
-  state._sharedLog = dto.sharedLog.map((e, i) => {
-    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: sharedLog[${i}] must be an object.`);
-    return { ...e } as SharedLogEntry;
-  });
-  state._outputLog = dto.outputLog.map((o, i) => ({ jobId: o.jobId, routineId: o.routineId, outputType: o.outputType, data: o.data, timestamp: date(o.timestamp, `$.outputLog[${i}].timestamp`) }));
+  state._sharedLog = dto.sharedLog.map((e, i) => (isPlainObject(e) ? ({ ...e } as SharedLogEntry) : c.bad(`/sharedLog/${i}`, 'an object', {} as SharedLogEntry)));
+  state._outputLog = dto.outputLog.map((o, i) => ({ jobId: o.jobId, routineId: o.routineId, outputType: o.outputType, data: o.data, timestamp: c.date(o.timestamp, `/outputLog/${i}/timestamp`) }));
   state._pendingTasks = dto.pendingTasks.map((p, i) => {
-    if (!/^t\d+$/.test(p.taskId)) throw new SerializationError(ErrorCode.INVALID_FORMAT, `JobState document: pendingTasks[${i}].taskId must look like "t<number>".`);
+    if (!/^t\d+$/.test(p.taskId)) c.bad(`/pendingTasks/${i}/taskId`, 'a task id like "t<number>"', undefined);
     return { taskId: p.taskId, routineId: p.routineId, slotName: p.slotName, data: { ...p.data }, attempt: p.attempt, merged: p.merged, delayMs: p.delayMs };
   });
-  state._pausePoints = dto.pausePoints.map((p, i) => ({ timestamp: date(p.timestamp, `$.pausePoints[${i}].timestamp`), reason: p.reason, checkpoint: p.checkpoint, pendingTaskCount: p.pendingTaskCount }));
+  state._pausePoints = dto.pausePoints.map((p, i) => ({ timestamp: c.date(p.timestamp, `/pausePoints/${i}/timestamp`), reason: p.reason, checkpoint: p.checkpoint, pendingTaskCount: p.pendingTaskCount }));
   state._deferredEvents = dto.deferredEvents.map((d) => ({ routineId: d.routineId, eventName: d.eventName, data: { ...d.data } }));
   if (dto.error !== undefined) state._error = { code: dto.error.code, message: dto.error.message, ...(dto.error.routineId !== undefined ? { routineId: dto.error.routineId } : {}) };
   state._cancelReason = dto.cancelReason;
@@ -153,11 +180,12 @@ export function deserializeJobState(data: unknown): JobState {
   state._activations = dto.activationCount ?? 0;
   state._timeoutMs = dto.timeoutMs ?? Infinity;
   state.tracker = ExecutionTracker.fromJSON(dto.tracker);
-  state._slotQueues = plainRecord(dto.slotQueues, '$.slotQueues', (slots, path) => plainRecord(slots, path, (queue, qpath) => payloadList(queue, qpath)));
-  state._lastActivationAt = plainRecord(dto.lastActivationAt, '$.lastActivationAt', (v, path) => (typeof v === 'number' && Number.isFinite(v) ? v : invalid(path, 'a number')));
-  state._activationPolicies = new Map(Object.entries(plainRecord(dto.activationPolicies, '$.activationPolicies', (v) => activationPolicyFromJSON(v))));
-  state._debugData = plainRecord(dto.debugData, '$.debugData', (captures, path) =>
-    Array.isArray(captures) ? captures.map((c, i) => plainRecord(c, `${path}[${i}]`, (queue, qpath) => payloadList(queue, qpath))) : invalid(path, 'an array'),
+  state._slotQueues = c.record(dto.slotQueues, '/slotQueues', (slots, path) => c.record(slots, path, (queue, qpath) => c.payloads(queue, qpath)));
+  state._lastActivationAt = c.record(dto.lastActivationAt, '/lastActivationAt', (v, path) => (typeof v === 'number' && Number.isFinite(v) ? v : c.bad(path, 'a number', 0)));
+  const policies = c.record(dto.activationPolicies, '/activationPolicies', (v, path) => c.policy(v, path));
+  state._activationPolicies = new Map(Object.entries(policies).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== undefined));
+  state._debugData = c.record(dto.debugData, '/debugData', (captures, path) =>
+    Array.isArray(captures) ? captures.map((x, i) => c.record(x, `${path}/${i}`, (queue, qpath) => c.payloads(queue, qpath))) : c.bad(path, 'an array', []),
   );
   return state;
 }

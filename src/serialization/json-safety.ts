@@ -1,34 +1,40 @@
 import { ErrorCode } from '../errors/error-codes.js';
 import { SerializationError } from '../errors/routilux-error.js';
 import { FORBIDDEN_KEYS } from '../utils/guards.js';
+import { documentError, escapeToken, invalidDocument, tokensOf, type DocumentIssue } from '../documents/document-issues.js';
 
 const MAX_DEPTH = 256;
+const MAX_LISTED = 100;
 
 /**
  * @internal Checks that a parsed document holds no key that could reach a prototype
- * (`__proto__`, `constructor`, `prototype`) at any depth. Iterative, so hostile
- * nesting cannot overflow the stack.
+ * (`__proto__`, `constructor`, `prototype`) at any depth; every such key is listed in
+ * `details.issues` with its JSON Pointer. Iterative, so hostile nesting cannot overflow
+ * the stack.
  */
 export function assertNoForbiddenKeys(root: unknown, what: string): void {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '$', depth: 0 }];
-  while (stack.length > 0) {
+  const issues: DocumentIssue[] = [];
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
+  while (stack.length > 0 && issues.length < MAX_LISTED) {
     const { value, path, depth } = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_DEPTH) {
-      throw new SerializationError(ErrorCode.INVALID_FORMAT, `${what} is nested deeper than ${MAX_DEPTH} levels at ${path}.`, { details: { path } });
+      throw invalidDocument(what, [{ path, message: `nested deeper than ${MAX_DEPTH} levels; flatten the data` }]);
     }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) {
-        throw new SerializationError(ErrorCode.FORBIDDEN_KEY, `${what} contains the forbidden key "${key}" at ${path}; such keys are refused because they could alter object prototypes.`, {
-          details: { path, key },
-        });
+    const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      const childPath = `${path}/${escapeToken(key)}`;
+      if (!Array.isArray(value) && FORBIDDEN_KEYS.has(key)) {
+        issues.push({ path: childPath, message: `the key "${key}" is not allowed (it could alter object prototypes); rename it` });
+        continue;
       }
-      stack.push({ value: (value as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
+  }
+  if (issues.length > 0) {
+    issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    throw documentError(ErrorCode.FORBIDDEN_KEY, what, issues, { key: tokensOf(issues[0]!.path).at(-1) });
   }
 }
 
@@ -57,18 +63,18 @@ export function assertJsonSafe(root: unknown, what: string): void {
     if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) fail(path, `an instance of ${(value as object).constructor?.name ?? 'a class'}`);
     onPath.add(value);
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) visit(value[i], `${path}[${i}]`, depth + 1);
+      for (let i = 0; i < value.length; i++) visit(value[i], `${path}/${i}`, depth + 1);
     } else {
-      for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+      for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], `${path}/${escapeToken(key)}`, depth + 1);
     }
     onPath.delete(value);
   };
   const fail = (path: string, found: string): never => {
-    throw new SerializationError(ErrorCode.INVALID_FORMAT, `${what} cannot be serialized: ${path} holds ${found}. Keep job data JSON-safe (plain objects, arrays, strings, finite numbers, booleans, null, Dates).`, {
-      details: { path },
+    throw new SerializationError(ErrorCode.INVALID_FORMAT, `${what} cannot be serialized: ${path === '' ? 'the root' : path} holds ${found}. Keep job data JSON-safe (plain objects, arrays, strings, finite numbers, booleans, null, Dates).`, {
+      details: { path, issues: [{ path, message: `holds ${found}` }] },
     });
   };
-  visit(root, '$', 0);
+  visit(root, '', 0);
 }
 
 /** @internal parses JSON text into a value, as a typed error on bad input. */

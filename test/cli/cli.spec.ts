@@ -1,62 +1,98 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { buildLedgerFlow } from '../serialization/fixtures/ledger-flow.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 
+// Every command through the BUILT bin in a child process (exit code, stdout, stderr).
 const root = resolve(__dirname, '../..');
-const FIXTURE = './test/serialization/fixtures/ledger-flow.ts';
+const BIN = join(root, 'dist/cli/main.js');
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, timeout: 60_000, env: { ...process.env, CI: '1', ...env } }, (error, stdout, stderr) => {
       done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
     });
   });
 }
 
-describe('routilux CLI', () => {
+const ROUTINES = `import { Event, Routine, RoutineBase, Slot, event } from ${JSON.stringify(join(root, 'dist/index.js'))};
+@Routine({ name: 'cli.Source' })
+export class Source extends RoutineBase {
+  @Event('out') readonly out = event<{ i: number }>();
+  @Slot('trigger')
+  go(d: { n?: string }): void { for (let i = 0; i < Number(d.n ?? 3); i++) this.out.emit({ i }); }
+}
+@Routine({ name: 'cli.Sink' })
+export class Sink extends RoutineBase {
+  @Slot('in')
+  take(d: { i: number }): void { if (d.i === 99) throw new Error('boom'); }
+}
+`;
+const FLOW = 'version: 1\nflowId: cli\nroutines:\n  src: { type: cli.Source }\n  sink: { type: cli.Sink }\nconnections:\n  - { from: src.out, to: sink.in }\n';
+
+describe('routilux CLI (built bin)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'routilux-cli-'));
-  const flowPath = join(dir, 'flow.json');
-  writeFileSync(flowPath, JSON.stringify(buildLedgerFlow().serialize()));
-  const ledger = join(dir, 'ledger.txt');
-  writeFileSync(ledger, '');
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', routilux: { imports: ['./routines.ts'], flows: 'flows' } }));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false, target: 'ES2022' } }));
+    writeFileSync(join(dir, 'routines.ts'), ROUTINES);
+    writeFileSync(join(dir, 'flow.yaml'), FLOW);
+    writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nroutines:\n  src: { type: 7 }\n');
+  }, 120_000);
 
-  it('validates a flow file, loading the routine types with --import', async () => {
-    const r = await cli('validate', flowPath, '--import', FIXTURE);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ flowId: 'ledger-flow', routines: 4, connections: 3, issues: [] });
+  it('validate: ok exits 0; schema issues exit 1 with line and column; a syntax error exits 2', async () => {
+    const ok = await cli(dir, ['validate', 'flow.yaml']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('ok: flow.yaml');
+    const bad = await cli(dir, ['--json', 'validate', 'bad.yaml']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, code: 'INVALID_FORMAT', issues: [{ path: '/routines/src/type', line: 3, column: 10 }] });
+    writeFileSync(join(dir, 'syntax.yaml'), 'version: 1\nroutines: {\n');
+    const syntax = await cli(dir, ['validate', 'syntax.yaml']);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/^error INVALID_FORMAT: .*line/);
   });
 
-  it('runs a job, saves it, and inspects the saved job', async () => {
-    const jobPath = join(dir, 'job.json');
-    const r = await cli('run', flowPath, '--entry', 'src', '--params', JSON.stringify({ count: 5, ledgerPath: ledger }), '--save', jobPath, '--import', FIXTURE);
+  it('run: plain progress on stderr, summary on stdout, --save, then inspect', async () => {
+    const r = await cli(dir, ['run', 'flow.yaml', '-p', 'n=4', '--save', 'job.json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', sharedData: { sinkCount: 5 }, pendingTasks: 0 });
-    const i = await cli('inspect', jobPath);
+    expect(r.stdout).toMatch(/completed/);
+    expect(r.stderr).toContain('completed · src 1, sink 4');
+    const json = await cli(dir, ['--json', 'run', 'flow.yaml', '--params', '{"n":"2"}', '--entry', 'src']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed', routines: { src: { activations: 1, failed: 0 }, sink: { activations: 2, failed: 0 } } });
+    const failed = await cli(dir, ['run', 'flow.yaml', '-p', 'n=100']);
+    expect(failed.code).toBe(1);
+    const i = await cli(dir, ['--json', 'inspect', 'job.json']);
     expect(i.code).toBe(0);
-    expect(JSON.parse(i.stdout)).toMatchObject({ status: 'completed', flowId: 'ledger-flow', pending: [] });
+    expect(JSON.parse(i.stdout)).toMatchObject({ status: 'completed', flowId: 'cli', pendingTasks: [] });
   });
 
-  it('reports bad input as JSON errors with their codes and exit code 2', async () => {
-    const unknownType = await cli('validate', flowPath); // no --import: the types are not registered
-    expect(unknownType.code).toBe(2);
-    expect(JSON.parse(unknownType.stderr).error.code).toBe('UNKNOWN_ROUTINE_TYPE');
-    const missing = await cli('inspect', join(dir, 'nope.json'));
+  it('the live view under a pseudo-terminal (script), CI unset', async () => {
+    const out = execFileSync('script', ['-qec', `${process.execPath} ${BIN} run flow.yaml -p n=3`, '/dev/null'], { cwd: dir, env: { ...process.env, CI: '' }, encoding: 'utf8', timeout: 60_000 });
+    expect(out).toContain('\u001b[?25l'); // the view took the terminal
+    expect(out).toMatch(/routine\s+status\s+done\s+failed\s+queued/);
+    expect(out).toMatch(/sink\s+completed\s+3\s+0\s+0/);
+  });
+
+  it('list, diagram, init, and bad usage', async () => {
+    const routines = await cli(dir, ['--json', 'list', 'routines']);
+    expect(JSON.parse(routines.stdout).routines).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'cli.Source', slots: ['trigger'], events: ['out'] })]));
+    const d = await cli(dir, ['diagram', 'flow.yaml']);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain('out → in');
+    const init = await cli(dir, ['init', 'app']);
+    expect(init.code, init.stderr).toBe(0);
+    expect((await cli(dir, ['init', 'app'])).code).toBe(2);
+    const unknown = await cli(dir, ['explode']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error INVALID_ARGUMENT: /);
+    const missing = await cli(dir, ['--json', 'inspect', 'nope.json']);
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stderr).error.code).toBe('FILE_NOT_FOUND');
-    const badParams = await cli('run', flowPath, '--entry', 'src', '--params', '{oops', '--import', FIXTURE);
-    expect(badParams.code).toBe(2);
-    expect(JSON.parse(badParams.stderr).error.code).toBe('INVALID_ARGUMENT');
-    const unknown = await cli('explode');
-    expect(unknown.code).toBe(2);
-    const noEntry = await cli('run', flowPath, '--import', FIXTURE);
-    expect(JSON.parse(noEntry.stderr).error.code).toBe('INVALID_ARGUMENT');
-  });
-
-  it('prints help and the version', async () => {
-    expect((await cli('--help')).stdout).toContain('routilux validate <flow.json>');
-    expect((await cli('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await cli(dir, ['run', 'flow.yaml', '--import', './nope.js'])).code).toBe(2);
+    expect((await cli(dir, ['--help'])).stdout).toContain('routilux');
+    expect((await cli(dir, ['run', '--help'])).code).toBe(0);
   });
 });

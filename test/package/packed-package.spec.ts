@@ -28,6 +28,8 @@ const programs: Record<string, { file: string; needs: readonly string[] }> = {
   './testing': { file: 'testing.ts', needs: [] },
   './nest': { file: 'nest.ts', needs: ['@nestjs/common', '@nestjs/core'] },
   './store-sqlite': { file: 'store-sqlite.ts', needs: ['better-sqlite3'] },
+  './server': { file: 'server.ts', needs: [] },
+  './flow.schema.json': { file: 'flow-schema.ts', needs: [] },
   './package.json': { file: 'package-json.ts', needs: [] },
 };
 
@@ -77,7 +79,9 @@ beforeAll(async () => {
     cpSync(join(projectRoot, file), join(checkout, file));
   }
   symlinkSync(join(projectRoot, 'node_modules'), join(checkout, 'node_modules'), 'dir');
-  const packed = JSON.parse(await sh('npm', ['pack', '--json', '--pack-destination', work], checkout)) as { filename: string; files: { path: string }[] }[];
+  // The prepare script's build may print before npm's JSON report: the report starts at a line '['.
+  const packOut = await sh('npm', ['pack', '--json', '--pack-destination', work], checkout);
+  const packed = JSON.parse(packOut.slice(Math.max(0, packOut.search(/^\[$/m)))) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, packed[0]!.filename);
   packedFiles = packed[0]!.files.map((f) => f.path);
 

@@ -153,7 +153,7 @@ describe('Flow serialization', () => {
         { ...good(), routines: [] as unknown[] },
         { ...good(), connections: {} },
         { ...good(), extra: true },
-        { ...good(), routines: { src: { type: 'ser.Source' } } },
+        { ...good(), routines: { src: { type: 'ser.Source', config: 'none' } } },
         { ...good(), routines: { src: { type: 'ser.Source', config: {}, surprise: 1 } } },
         { ...good(), errorHandler: { strategy: 'explode', maxRetries: 1, retryDelay: 1, retryBackoff: 1, isCritical: true } },
       ]) {
@@ -161,10 +161,10 @@ describe('Flow serialization', () => {
       }
     });
 
-    it('a config the routine rejects stops the load', () => {
+    it('a config the routine rejects stops the load (stage 5: INVALID_FORMAT, listed under the routine config)', () => {
       const doc = good();
       (doc['routines'] as Record<string, { config: unknown }>)['col']!.config = { tag: { deep: [1, { x: () => 1 }] } } as unknown;
-      expect(codeOf(() => Flow.deserialize(doc))).toBe('INVALID_CONFIG');
+      expect(codeOf(() => Flow.deserialize(doc))).toBe('INVALID_FORMAT');
     });
   });
 });

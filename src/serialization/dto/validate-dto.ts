@@ -1,7 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { ErrorCode } from '../../errors/error-codes.js';
-import { SerializationError } from '../../errors/routilux-error.js';
+import { escapeToken, invalidDocument, type DocumentIssue } from '../../documents/document-issues.js';
 
 /** @internal the validator options of every wire DTO (unknown fields are refused). */
 export const DTO_VALIDATOR_OPTIONS = Object.freeze({
@@ -11,27 +10,35 @@ export const DTO_VALIDATOR_OPTIONS = Object.freeze({
   validationError: { target: false, value: false },
 });
 
-function flatten(errors: ValidationError[], prefix: string, out: string[]): void {
+function flatten(errors: ValidationError[], prefix: string, out: DocumentIssue[]): void {
   for (const e of errors) {
-    const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`;
-    if (e.constraints) out.push(`${path}: ${Object.values(e.constraints).join('; ')}`);
+    const path = `${prefix}/${escapeToken(e.property)}`;
+    for (const [rule, text] of Object.entries(e.constraints ?? {})) {
+      out.push({ path, message: rule === 'whitelistValidation' ? `unknown key "${e.property}"; remove it` : text.replace(new RegExp(`^${e.property.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `), '') });
+    }
     if (e.children?.length) flatten(e.children, path, out);
   }
 }
 
-/** @internal plain → DTO instance, validated; problems become one INVALID_FORMAT error listing JSON paths. */
-export function toDto<T extends object>(cls: new () => T, plain: unknown, what: string): T {
+/** @internal every problem class-validator finds in `dto`, as issues with JSON Pointer paths. */
+export function dtoIssues(dto: object): DocumentIssue[] {
+  const out: DocumentIssue[] = [];
+  flatten(validateSync(dto, DTO_VALIDATOR_OPTIONS), '', out);
+  return out;
+}
+
+/**
+ * @internal plain → DTO instance, validated; the problems become one INVALID_FORMAT error
+ * whose `details.issues` lists each at its JSON Pointer (plus the `extra` issues found by
+ * the caller's own checks).
+ */
+export function toDto<T extends object>(cls: new () => T, plain: unknown, what: string, extra: (dto: T) => DocumentIssue[] = () => []): T {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
-    throw new SerializationError(ErrorCode.INVALID_FORMAT, `${what} must be a JSON object; got ${plain === null ? 'null' : Array.isArray(plain) ? 'an array' : typeof plain}.`);
+    throw invalidDocument(what, [{ path: '', message: `must be a JSON object; got ${plain === null ? 'null' : Array.isArray(plain) ? 'an array' : typeof plain}` }]);
   }
   const dto = plainToInstance(cls, plain);
-  const errors = validateSync(dto, DTO_VALIDATOR_OPTIONS);
-  if (errors.length > 0) {
-    const problems: string[] = [];
-    flatten(errors, '$', problems);
-    throw new SerializationError(ErrorCode.INVALID_FORMAT, `${what} is malformed: ${problems.slice(0, 10).join(' | ')}${problems.length > 10 ? ` (+${problems.length - 10} more)` : ''}.`, {
-      details: { problems },
-    });
-  }
+  const issues = dtoIssues(dto);
+  if (issues.length === 0) issues.push(...extra(dto));
+  if (issues.length > 0) throw invalidDocument(what, issues);
   return dto;
 }

@@ -1,0 +1,162 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type RoutiluxServer } from '../../src/server/index.js';
+import type { Runtime } from '../../src/index.js';
+import { launchChromium } from '../../scripts/chromium.js';
+import { e2eRuntime, KEY } from './e2e-fixtures.js';
+
+// The dashboard end to end: built by Vite, served by a real server on loopback, driven in
+// Debian's headless Chromium. Screenshots of each page go to docs/images (docs/dashboard.md).
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const shots = join(root, 'docs', 'images');
+
+let server: RoutiluxServer;
+let runtime: Runtime;
+let url: string;
+let browser: Browser;
+let page: Page;
+
+/** Whether the engine streams events (services.md §2): then the pages must update without a reload. */
+const engineStreams = (): boolean => typeof (runtime as unknown as { events$?: { subscribe?: unknown } }).events$?.subscribe === 'function';
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `dashboard-${name}.png`), fullPage: false });
+}
+
+/** Goes to a page and, where the engine cannot push updates yet, reloads until `check` holds. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (await check()) return;
+    if (!engineStreams() && i % 10 === 9) await page.reload();
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  await build({ root: join(root, 'dashboard'), configFile: join(root, 'dashboard', 'vite.config.ts'), logLevel: 'warn' });
+  expect(existsSync(join(root, 'dist', 'dashboard', 'index.html'))).toBe(true);
+  ({ runtime } = e2eRuntime());
+  server = createServer({ runtime, apiKeys: [KEY], port: 0, rateLimit: false, dashboard: true });
+  ({ url } = await server.listen());
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  page.setDefaultTimeout(8000);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await runtime?.shutdown({ drainTimeout: 0 }).catch(() => undefined);
+});
+
+describe('dashboard in headless Chromium against a real server', () => {
+  it('serves the built files without a key, and the API still needs one', async () => {
+    const index = await fetch(`${url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toContain('text/html');
+    const html = await index.text();
+    const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(`${url}/${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${url}/api/v1/flows`)).status).toBe(401);
+    expect((await fetch(`${url}/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it('serves nothing at / with dashboard: false', async () => {
+    const off = createServer({ runtime, apiKeys: [KEY], rateLimit: false, dashboard: false });
+    expect((await off.inject({ method: 'GET', url: '/' })).statusCode).toBe(401); // not public: just an unknown route
+    const res = await off.inject({ method: 'GET', url: '/', headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body).error.code).toBe('UNKNOWN_ROUTE');
+    await off.close();
+  });
+
+  it('a rejected sign-in shows an error', async () => {
+    await page.goto(`${url}/`);
+    await page.getByLabel('API key').fill('not-the-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#signin-error').textContent()).toContain('rejected');
+    expect(page.url()).not.toContain('not-the-key');
+    await shot('signin-rejected');
+  });
+
+  it('signs in once, goes live, lists the flows', async () => {
+    await page.getByLabel('API key').fill(KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+    await expect.poll(() => page.locator('[data-live]').getAttribute('data-live')).toBe('live');
+    expect(await page.getByRole('link', { name: 'flagship' }).count()).toBe(1);
+    expect(page.url()).not.toContain(KEY);
+    await shot('flows');
+  });
+
+  it('opens a flow and sees its nodes, ports and labelled edges', async () => {
+    await page.getByRole('link', { name: 'batch' }).click();
+    await page.locator('svg.graph').waitFor();
+    expect(await page.locator('svg.graph [data-routine]').count()).toBe(3);
+    expect(await page.locator('svg.graph .edge').count()).toBe(2);
+    expect(await page.locator('svg.graph .edge-label').allTextContents()).toEqual(['item → input', 'done → results (square→value)']);
+    await page.goto(`${url}/#/flows/flagship`);
+    await page.locator('svg.graph [data-routine="report"]').waitFor();
+    expect(await page.locator('svg.graph [data-routine]').count()).toBe(4);
+    expect(await page.locator('svg.graph .edge').count()).toBe(4);
+    expect(await page.locator('svg.graph [data-routine="report"]').textContent()).toContain('parts');
+    await page.getByText('YAML document').click();
+    expect(await page.getByLabel('Flow document as YAML').textContent()).toContain('flowId: flagship');
+    await shot('flow');
+  });
+
+  it('starts a job from the form (JSON checked first) and sees it complete', async () => {
+    await page.goto(`${url}/#/jobs`);
+    await page.getByLabel('Flow', { exact: true }).first().selectOption('batch');
+    const params = page.getByLabel('Entry params (JSON object)');
+    await params.fill('{"count": ');
+    await expect.poll(() => page.locator('#start-params-help').textContent()).toContain('Not valid JSON');
+    expect(await page.getByRole('button', { name: 'Start job' }).isDisabled()).toBe(true);
+    await params.fill('{"count": 3}');
+    await page.getByRole('button', { name: 'Start job' }).click();
+    const link = page.getByRole('status').getByRole('link');
+    await link.waitFor();
+    const jobId = (await link.textContent())!.replace(/^job /, '');
+    await page.locator(`[data-job="${jobId}"]`).waitFor();
+    await until(async () => (await page.locator(`[data-job="${jobId}"][data-status="completed"]`).count()) === 1, 'the job row to say completed');
+    await shot('jobs');
+    await page.getByRole('link', { name: `Job ${jobId}, completed` }).click();
+    await page.getByRole('heading', { name: `Job ${jobId}` }).waitFor();
+    await until(async () => (await page.locator('.title-row .badge', { hasText: /^completed$/ }).count()) === 1, 'the job page to say completed');
+    await expect.poll(() => page.getByRole('heading', { name: /Output log/ }).textContent()).toBe('Output log (3)');
+  });
+
+  it('pauses and resumes a running job from its page', async () => {
+    const job = runtime.exec('batch', { entryParams: { count: 25 } });
+    await page.goto(`${url}/#/jobs/${job.jobId}`);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await until(async () => (await page.locator('.title-row .badge', { hasText: /^paused$/ }).count()) === 1, 'the paused status');
+    expect(job.status).toBe('paused');
+    await expect.poll(() => page.getByRole('heading', { name: /Pending tasks/ }).textContent()).not.toBe('Pending tasks (0)');
+    await page.getByRole('heading', { name: /Pause points \(1\)/ }).waitFor();
+    await shot('job-paused');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await until(async () => (await page.locator('.title-row .badge', { hasText: /^completed$/ }).count()) === 1, 'the job to complete after resume');
+    expect(job.status).toBe('completed');
+    await shot('job');
+  });
+
+  it('reads well in the dark theme too', async () => {
+    await page.goto(`${url}/#/flows/flagship`);
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await page.locator('svg.graph [data-routine="report"]').waitFor();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    await shot('flow-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  });
+});
