@@ -154,3 +154,17 @@ export type { DocumentIssue } from './documents/document-issues.js';
 export { flowToMermaid } from './diagrams/mermaid.js';
 export { flowToD2 } from './diagrams/d2.js';
 export type { DiagramSource } from './diagrams/diagram-model.js';
+
+// ---------------------------------------------------------------- event stream (services.md §2)
+export type {
+  RoutiluxEvent,
+  RoutiluxEventBase,
+  JobStartedEvent,
+  JobStatusEvent,
+  ActivationStartedEvent,
+  ActivationFinishedEvent,
+  ActivationOutcome,
+  EventEmittedEvent,
+  OutputEvent,
+  BreakpointHitEvent,
+} from './runtime/job-events.js';

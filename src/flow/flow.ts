@@ -10,6 +10,8 @@ import { RoutineBase } from '../routine/routine-base.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { FlowPlan, PlanEvent, PlanNode, PlanSlot, SlotKind } from '../runtime/flow-plan.js';
 import { JobRun } from '../runtime/job-run.js';
+import { EventHub, type RoutiluxEvent } from '../runtime/job-events.js';
+import type { Observable } from 'rxjs';
 import { assertTimeout, checkRestorable } from '../runtime/runtime-checks.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
@@ -64,6 +66,13 @@ export class Flow {
   private readonly _historyLimit: number;
   private readonly _limits: ResolvedLimits;
   private readonly _runs = new Set<JobRun>();
+  /** @internal The hub behind `events$`. */
+  readonly _hub = new EventHub();
+
+  /** Every event of every job of this flow, however started: hot, no replay (services.md §2). */
+  get events$(): Observable<RoutiluxEvent> {
+    return this._hub.events$;
+  }
   private _revision = 0;
   private _plan: FlowPlan | undefined;
   private _planRevision = -1;

@@ -20,6 +20,7 @@ import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
 import { ActivationLife, activationEnded, activationTimeout, jobAbortReason } from './activation-life.js';
 import { MAX_TIMEOUT } from '../flow/flow-options.js';
+import { JobEvents, type EventHub } from './job-events.js';
 
 
 const NO_TASKS: readonly Task[] = [];
@@ -38,6 +39,8 @@ export interface JobRunOptions {
   readonly maxWorkers: number;
   /** The step limit: most activations the job may start, retries included. */
   readonly maxActivations: number;
+  /** The Runtime's event hub, for jobs of a Runtime. */
+  readonly runtimeHub?: EventHub;
 }
 
 /**
@@ -51,6 +54,8 @@ export class JobRun implements JobRunLink {
   readonly state: JobState;
   readonly clock: Clock;
   readonly lane: Lane;
+  /** The job's event stream (see job-events.ts); every emission site checks `ev.on` first. */
+  readonly ev: JobEvents;
   private readonly scheduler: Scheduler;
   /** Queued + active + retries waiting. */
   private pending = 0;
@@ -90,6 +95,8 @@ export class JobRun implements JobRunLink {
     this.scheduler = options.scheduler;
     this.maxActivations = options.maxActivations;
     this.lane = new Lane(this, options.maxWorkers);
+    this.ev = new JobEvents(this.flow._hub, this.clock, this.state.jobId, this.flow.flowId);
+    this.ev.runtime = options.runtimeHub;
     const previous = this.state._run;
     if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
     this.state._run = this;
@@ -156,6 +163,7 @@ export class JobRun implements JobRunLink {
     state._currentRoutineId = entry.id;
     state._history.record(entry.id, 'start', params, this.clock.now());
     this.timeout.arm();
+    if (this.ev.on) this.ev.jobStarted();
     this.deliver(entry.slots.get('trigger')!, { ...params }, state._nextTaskSeq++, 1, false);
   }
 
@@ -163,6 +171,7 @@ export class JobRun implements JobRunLink {
   open(): void {
     this.state._setStatus('running');
     this.timeout.arm();
+    if (this.ev.on) this.ev.jobStarted();
     queueMicrotask(() => this.checkDone());
   }
 
@@ -180,6 +189,7 @@ export class JobRun implements JobRunLink {
     const state = this.state;
     state._setStatus('running');
     this.timeout.arm();
+    if (this.ev.on) this.ev.status('running');
     const deferred = state._deferredEvents;
     const pendingTasks = state._pendingTasks;
     state._deferredEvents = [];
@@ -214,6 +224,7 @@ export class JobRun implements JobRunLink {
     const now = this.clock.now();
     this.engine?.onPause();
     state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
+    if (this.ev.on) this.ev.status('paused');
     // The job settles (execute/resume resolve) once nothing is active; the pause promise of
     // a handler that paused its own job resolves once every *other* activation is done, so
     // awaiting it from inside cannot deadlock.
@@ -266,6 +277,7 @@ export class JobRun implements JobRunLink {
       return;
     }
     state._history.record(node.id, eventName, data, this.wallNow());
+    if (this.ev.on) this.ev.emitted(node.id, eventName, event.targets.length);
     state.tracker.events++;
     // Every target gets a new top-level object, taken now, so the emitter changing its
     // object after emit() cannot reach any delivery. A fan-out shares one such copy among
@@ -336,6 +348,11 @@ export class JobRun implements JobRunLink {
     this.scheduler.enqueue(this.lane, task.slot, task.data, task.seq, task.bits);
   }
 
+  /** JobState hook: a routine sent an output. */
+  onOutput(routineId: string, outputType: string, data: unknown): void {
+    if (this.ev.on) this.ev.output(routineId, outputType, data);
+  }
+
   /** Adjusts the pending count for work outside the lane (policy interval timers). */
   addPending(delta: number): void {
     this.pending += delta;
@@ -396,6 +413,7 @@ export class JobRun implements JobRunLink {
     }
     if (task.attempt === 1) rec.executions = (rec.executions ?? 0) + 1;
     if (rec.status === 'completed') rec.status = 'running';
+    if (this.ev.on) this.ev.started(task);
     const started = this.scheduler.tick;
     const startedAt = slot.timeout > 0 ? this.clock.monotonic() : 0; // the activation timeout runs on the flow's clock
     this.active++;
@@ -435,6 +453,7 @@ export class JobRun implements JobRunLink {
             this.active--;
             if (life !== undefined) this.endLife(task, life);
             this.statsOf(node).add(true, now - started);
+            if (this.ev.on) this.ev.finished(task, 'completed');
             this.succeed(rec);
           } finally {
             session.resume(now);
@@ -461,6 +480,7 @@ export class JobRun implements JobRunLink {
     this.active--;
     if (task.life !== undefined) this.endLife(task, task.life);
     this.scheduler.recordSync(this.statsOf(node));
+    if (this.ev.on) this.ev.finished(task, 'completed');
     this.succeed(rec);
     return false;
   }
@@ -603,7 +623,9 @@ export class JobRun implements JobRunLink {
     const error = toError(thrown);
     const code = errorCode(error);
     this.statsOf(node).add(false, this.elapsed(started));
+    const why = { code, message: error.message };
     if (state._status !== 'running' && state._status !== 'paused') {
+      if (this.ev.on) this.ev.finished(task, 'failed', why);
       this.pending--;
       this.afterActivation();
       return;
@@ -616,6 +638,7 @@ export class JobRun implements JobRunLink {
     if (strategy === 'retry' && handler !== undefined) {
       if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
         rec.retryCount = (rec.retryCount ?? 0) + 1;
+        if (this.ev.on) this.ev.finished(task, 'retrying', why);
         const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
         this.pending--;
         if (state._status === 'paused') state._pendingTasks.push(toPending(retry, handler.delayFor(task.attempt)));
@@ -624,6 +647,7 @@ export class JobRun implements JobRunLink {
         return;
       }
       if (handler.isCritical) {
+        if (this.ev.on) this.ev.finished(task, 'failed', why);
         this.stop(node.id, error, code);
         return;
       }
@@ -633,9 +657,11 @@ export class JobRun implements JobRunLink {
     } else if (strategy === 'skip') {
       rec.status = 'skipped';
     } else {
+      if (this.ev.on) this.ev.finished(task, 'failed', why);
       this.stop(node.id, error, code);
       return;
     }
+    if (this.ev.on) this.ev.finished(task, rec.status === 'failed' ? 'failed' : rec.status === 'skipped' ? 'skipped' : 'continued', why);
     this.pending--;
     this.afterActivation();
   }
@@ -732,6 +758,7 @@ export class JobRun implements JobRunLink {
       if (this.watched !== undefined) for (const task of [...this.watched]) this.abortActivation(task, why);
     }
     this.pending = this.active;
+    if (this.ev.on) this.ev.ended(status, state._error ?? (reason !== undefined ? { code: errorCode(reason), message: reason.message } : undefined));
     this.notifySettled();
     if (this.idleWaiters.length > 0) this.wakeIdleWaiters(); // pending pause() promises resolve too
   }

@@ -9,6 +9,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { FlowPlan, PlanNode } from './flow-plan.js';
 import { FlowRegistry } from './flow-registry.js';
 import { JobRun } from './job-run.js';
+import { EventHub, type RoutiluxEvent } from './job-events.js';
+import type { Observable } from 'rxjs';
 import type { RuntimeExecOptions, RuntimeOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime-options.js';
 import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runtime-checks.js';
 import { Scheduler } from './scheduler.js';
@@ -41,6 +43,12 @@ export class Runtime {
   private readonly limits: Limits | undefined;
   /** Jobs not finished yet (running, paused); each is driven by the JobRun in `state._run`. */
   private readonly live = new Map<string, JobState>();
+  private readonly hub = new EventHub();
+
+  /** Every event of every job of this runtime: hot, no replay (services.md §2). */
+  get events$(): Observable<RoutiluxEvent> {
+    return this.hub.events$;
+  }
   /** Finished jobs, oldest first. */
   private readonly finished = new Map<string, JobState>();
   private idleWaiters: (() => void)[] = [];
@@ -342,8 +350,9 @@ export class Runtime {
     const existing = state._run;
     let run: JobRun;
     if (existing instanceof JobRun && this.live.get(state.jobId) === state && existing.plan === plan) run = existing;
-    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers, maxActivations: this.limitsOf(flow).maxActivationsPerJob });
+    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers, maxActivations: this.limitsOf(flow).maxActivationsPerJob, runtimeHub: this.hub });
     state._limits = this.limitsOf(flow);
+    run.ev.runtime = this.hub;
     this.finished.delete(state.jobId);
     this.live.set(state.jobId, state);
     run.onSettled = () => this.settledOne(state);

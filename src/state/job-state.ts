@@ -35,6 +35,8 @@ export interface JobRunLink {
   progress(): { queueSize: number; active: number };
   /** Checks a per-job policy override's target and re-evaluates that routine's queued data. */
   onPolicyOverride?(routineId: string): void;
+  /** A routine sent an output (for the event stream). */
+  onOutput?(routineId: string, outputType: string, data: unknown): void;
 }
 
 /** Options of `JobState.waitForCompletion`. */
@@ -313,6 +315,7 @@ export class JobState {
     checkData(data, `sendOutput("${outputType}") data`, { limits: this._limits, mode: 'bounded' });
     const record: OutputRecord = { jobId: this.jobId, routineId, outputType, data, timestamp: new Date() };
     this._outputLog.push(record);
+    this._run?.onOutput?.(routineId, outputType, data);
     if (this._outputHandler !== undefined) {
       try {
         this._outputHandler.handle(record);

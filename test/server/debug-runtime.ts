@@ -1,15 +1,19 @@
-import { Subject } from 'rxjs';
-import { RoutiluxError, Runtime, type RuntimeOptions } from '../../src/index.js';
-import type { BreakpointSpec, EngineBreakpoint, EngineEvent } from '../../src/server/engine-seam.js';
+import { Subject, type Observable } from 'rxjs';
+import { RoutiluxError, Runtime, type RoutiluxEvent, type RuntimeOptions } from '../../src/index.js';
+import type { BreakpointSpec, EngineBreakpoint } from '../../src/server/engine-seam.js';
 
 /**
  * A Runtime with the observability surface of services.md §2 (events$, breakpoints, step),
  * as a test double for the server's seam: breakpoints are bookkept here and events are the
- * ones a test pushes, so the routes and the WebSocket forwarding can be exercised before the
- * engine provides them.
+ * ones a test pushes (`pushed`), so the routes and the WebSocket forwarding can be exercised
+ * with exact events, and breakpoints before the engine provides them.
  */
 export class DebugRuntime extends Runtime {
-  readonly events$ = new Subject<EngineEvent>();
+  /** Events a test pushes; they are this runtime's whole `events$`. */
+  readonly pushed = new Subject<RoutiluxEvent>();
+  override get events$(): Observable<RoutiluxEvent> {
+    return this.pushed;
+  }
   private readonly breakpoints = new Map<string, EngineBreakpoint[]>();
   private next = 1;
 

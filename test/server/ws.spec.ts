@@ -173,12 +173,35 @@ describe('WebSocket protocol', () => {
     await nextJob();
     await nextFlow();
     const at = new Date(0).toISOString();
-    runtime.events$.next({ type: 'job.started', jobId: 'other', flowId: 'gate-doc', at });
-    runtime.events$.next({ type: 'activation.started', jobId, flowId: 'pipeline-doc', at, routineId: 'src', slot: 'trigger', taskId: 't1', attempt: 1 });
-    runtime.events$.next({ type: 'job.status', jobId, flowId: 'pipeline-doc', at, status: 'completed' });
+    runtime.pushed.next({ type: 'job.started', jobId: 'other', flowId: 'gate-doc', at });
+    runtime.pushed.next({ type: 'activation.started', jobId, flowId: 'pipeline-doc', at, routineId: 'src', slot: 'trigger', taskId: 't1', attempt: 1 });
+    runtime.pushed.next({ type: 'job.status', jobId, flowId: 'pipeline-doc', at, status: 'completed' });
     expect(await nextJob()).toEqual({ type: 'event', event: { type: 'activation.started', jobId, flowId: 'pipeline-doc', at, routineId: 'src', slot: 'trigger', taskId: 't1', attempt: 1 } });
     expect(await nextJob()).toMatchObject({ type: 'event', event: { type: 'job.status', status: 'completed' } });
     expect(await nextFlow()).toEqual({ type: 'event', event: { type: 'job.started', jobId: 'other', flowId: 'gate-doc', at } });
+  });
+
+  it('forwards the real engine stream of a job started over HTTP, ending with its final job.status', async () => {
+    const url = await serve({ port: 0 });
+    const socket = await open(url);
+    const next = reader(socket);
+    socket.send(JSON.stringify({ type: 'subscribe', flow: 'pipeline' }));
+    expect(await next()).toMatchObject({ type: 'subscribed', flow: 'pipeline' });
+    const started = await t!.server.inject({ method: 'POST', url: '/api/v1/flows/pipeline/jobs', headers: { ...auth, 'content-type': 'application/json' }, payload: { entryParams: { n: 1 }, wait: 5000 } });
+    expect(started.statusCode).toBe(200);
+    const { jobId } = started.json() as { jobId: string };
+    const types: string[] = [];
+    for (;;) {
+      const m = await next();
+      expect(m['type']).toBe('event');
+      const event = m['event'] as { type: string; jobId: string; status?: string };
+      expect(event.jobId).toBe(jobId);
+      types.push(event.type);
+      if (event.type === 'job.status' && event.status === 'completed') break;
+    }
+    expect(types[0]).toBe('job.started');
+    expect(types).toContain('activation.started');
+    expect(types).toContain('activation.finished');
   });
 
   it('closes a consumer that does not read with 1013 once its buffer passes 1 MiB', async () => {
@@ -192,7 +215,7 @@ describe('WebSocket protocol', () => {
     (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const data = 'x'.repeat(64 * 1024);
     for (let i = 0; i < 2000 && t!.server.app.websocketServer.clients.size > 0; i++) {
-      runtime.events$.next({ type: 'output', jobId: 'j', flowId: 'f', at: 'now', data });
+      runtime.pushed.next({ type: 'output', jobId: 'j', flowId: 'f', at: 'now', routineId: 'r', outputType: 'big', data });
       if (i % 20 === 19) await new Promise((r) => setImmediate(r));
     }
     expect(t!.server.app.websocketServer.clients.size === 0 || [...t!.server.app.websocketServer.clients][0]!.readyState !== WebSocket.OPEN).toBe(true);
