@@ -168,3 +168,9 @@ export type {
   OutputEvent,
   BreakpointHitEvent,
 } from './runtime/job-events.js';
+
+// engine seams: the flow and job views handlers and policies see, the file store, commit semantics
+export type { ExecutionFlow } from './routine/execution-context.js';
+export type { PolicyJobView } from './policies/activation-policy.js';
+export { FileJobStore } from './stores/file-job-store.js';
+export type { FileJobStoreOptions } from './stores/file-job-store.js';

@@ -3,6 +3,7 @@ import { DefinitionError, ExecutionError } from '../errors/routilux-error.js';
 import { ErrorHandler } from '../flow/error-handler.js';
 import { Flow } from '../flow/flow.js';
 import type { FlowOptions } from '../flow/flow-options.js';
+import { loadFlow, type RoutineSpec } from '../flow/flow-loader.js';
 import type { JsonValue } from '../config/json-value.js';
 import { RoutineRegistry, type RoutineClass } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
@@ -199,19 +200,30 @@ export function assembleFlow(definition: FlowDefinition, resolveRoutine: (type: 
     }
     flow = into;
   }
-  for (const [id, raw] of Object.entries(def.routines)) {
+  const routines: RoutineSpec[] = Object.entries(def.routines).map(([id, raw]) => {
     const node = nodeDefinition(raw);
     const type = resolveRoutineType(node.type);
-    const routine = resolveRoutine(type, id);
-    if (!(routine instanceof type)) {
-      throw invalid(`Flow "${def.name}": the injector returned ${describe(routine)} for routine "${id}", not an instance of ${type.name}.`, { routineId: id });
-    }
-    flow.addRoutine(routine, id);
-    if (node.config !== undefined) routine.setConfig(node.config);
-    if (node.errorHandler !== undefined) routine.setErrorHandler(node.errorHandler);
-  }
-  for (const c of def.connections ?? []) flow.connect(c.from[0], c.from[1], c.to[0], c.to[1], c.paramMapping === undefined ? undefined : { ...c.paramMapping });
-  if (def.errorHandler !== undefined) flow.setErrorHandler(def.errorHandler);
+    return {
+      id,
+      create: () => {
+        const routine = resolveRoutine(type, id);
+        if (!(routine instanceof type)) {
+          throw invalid(`Flow "${def.name}": the injector returned ${describe(routine)} for routine "${id}", not an instance of ${type.name}.`, { routineId: id });
+        }
+        return routine;
+      },
+      ...(node.config !== undefined ? { config: node.config } : {}),
+      ...(node.errorHandler !== undefined ? { errorHandler: node.errorHandler } : {}),
+    };
+  });
+  const connections = (def.connections ?? []).map((c) => ({
+    sourceRoutineId: c.from[0],
+    sourceEvent: c.from[1],
+    targetRoutineId: c.to[0],
+    targetSlot: c.to[1],
+    ...(c.paramMapping !== undefined ? { paramMapping: c.paramMapping } : {}),
+  }));
+  loadFlow({ routines, connections, ...(def.errorHandler !== undefined ? { errorHandler: def.errorHandler } : {}) }, flow);
   def.setup?.(flow);
   return flow;
 }

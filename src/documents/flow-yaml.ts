@@ -2,8 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { stringify } from 'yaml';
 import { ErrorCode } from '../errors/error-codes.js';
 import { InvalidArgumentError, isRoutiluxError, SerializationError } from '../errors/routilux-error.js';
-import type { Flow } from '../flow/flow.js';
-import { deserializeFlow, serializeFlow } from '../serialization/flow-serializer.js';
+import type { SerializedFlow } from '../serialization/flow-serializer.js';
 import { issuesMessage, type DocumentIssue } from './document-issues.js';
 import { parseDocumentText } from './yaml-text.js';
 
@@ -13,11 +12,14 @@ export interface FlowDocumentOptions {
   container?: DependencyContainer;
 }
 
+/** @internal builds a flow from a parsed document: `Flow.deserialize` (this module never imports the class). */
+export type FlowFromDocument<F> = (document: unknown, options: FlowDocumentOptions) => F;
+
 /**
- * @internal YAML or JSON text → Flow: stages 1–2 here (size, syntax), then the very loader of
- * `Flow.deserialize` (stages 3–7); its issues come back with their line and column.
+ * @internal YAML or JSON text → flow: stages 1–2 here (size, syntax), then `build`, the very
+ * loader of `Flow.deserialize` (stages 3–7); its issues come back with their line and column.
  */
-export function flowFromText(text: unknown, options: FlowDocumentOptions = {}, what = 'Flow document'): Flow {
+export function flowFromText<F>(text: unknown, options: FlowDocumentOptions, what: string, build: FlowFromDocument<F>): F {
   if (typeof text !== 'string') {
     throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Flow.fromYAML(text) needs the document as a string (YAML or JSON); got ${text === null ? 'null' : typeof text}.`);
   }
@@ -26,7 +28,7 @@ export function flowFromText(text: unknown, options: FlowDocumentOptions = {}, w
   }
   const parsed = parseDocumentText(text, what);
   try {
-    return deserializeFlow(parsed.value, options);
+    return build(parsed.value, options);
   } catch (error) {
     const issues = isRoutiluxError(error) ? error.details['issues'] : undefined;
     if (!isRoutiluxError(error) || !Array.isArray(issues)) throw error;
@@ -39,7 +41,7 @@ export function flowFromText(text: unknown, options: FlowDocumentOptions = {}, w
   }
 }
 
-/** @internal Flow → YAML text of its `serialize()` document (long-form connections, no aliases). */
-export function flowToText(flow: Flow): string {
-  return stringify(serializeFlow(flow), { aliasDuplicateObjects: false, lineWidth: 0 });
+/** @internal a flow's `serialize()` document → YAML text (long-form connections, no aliases). */
+export function flowToText(document: SerializedFlow): string {
+  return stringify(document, { aliasDuplicateObjects: false, lineWidth: 0 });
 }

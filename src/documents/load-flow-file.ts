@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ErrorCode } from '../errors/error-codes.js';
 import { InvalidArgumentError, isRoutiluxError, SerializationError } from '../errors/routilux-error.js';
-import type { Flow } from '../flow/flow.js';
+import { Flow } from '../flow/flow.js';
 import { flowFromText, type FlowDocumentOptions } from './flow-yaml.js';
 import { assertTextSize } from './yaml-text.js';
 
@@ -43,5 +43,5 @@ export async function loadFlowFile(path: string, options: FlowDocumentOptions = 
     if (isRoutiluxError(cause)) throw cause;
     throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Cannot read the flow file ${path}: ${cause instanceof Error ? cause.message : String(cause)}.`, { cause, details: { path } });
   }
-  return flowFromText(text, options, what);
+  return flowFromText(text, options, what, (doc, o) => Flow.deserialize(doc, o));
 }

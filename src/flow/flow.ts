@@ -12,9 +12,11 @@ import { FlowPlan, PlanEvent, PlanNode, PlanSlot, SlotKind } from '../runtime/fl
 import { JobRun } from '../runtime/job-run.js';
 import { EventHub, type RoutiluxEvent } from '../runtime/job-events.js';
 import type { Observable } from 'rxjs';
-import { assertTimeout, checkRestorable } from '../runtime/runtime-checks.js';
+import { assertTimeout } from '../runtime/runtime-checks.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
+import { DEFAULT_CANCEL_GRACE, DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from '../host/job-defaults.js';
+import { JobHost } from '../host/job-host.js';
 import { assertName, assertNumber, assertPayload, assertSafeKey, describe } from '../utils/guards.js';
 import { ErrorHandler } from './error-handler.js';
 import {
@@ -31,10 +33,17 @@ import { cycleIssues } from './cycles.js';
 import { resolveLimits, type ResolvedLimits } from './limits.js';
 import { checkOptions } from '../utils/closed-options.js';
 import { checkData } from '../utils/json-data.js';
-import { deserializeFlow, serializeFlow, type SerializedFlow } from '../serialization/flow-serializer.js';
+import type { SerializedFlow } from '../serialization/flow-serializer.js';
 import { flowFromText, flowToText, type FlowDocumentOptions } from '../documents/flow-yaml.js';
+import { flowFromDocument, flowToDocument } from './flow-document.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
+
+declare module '../routine/execution-context.js' {
+  /** `ctx.flow` is the Flow that runs the job. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ExecutionFlow extends Flow {}
+}
 
 function assertStrategy(value: unknown): asserts value is ExecutionStrategy {
   if (value !== 'sequential' && value !== 'concurrent') {
@@ -65,7 +74,6 @@ export class Flow {
   private readonly _clock: Clock;
   private readonly _historyLimit: number;
   private readonly _limits: ResolvedLimits;
-  private readonly _runs = new Set<JobRun>();
   /** @internal The hub behind `events$`. */
   readonly _hub = new EventHub();
 
@@ -77,8 +85,12 @@ export class Flow {
   private _plan: FlowPlan | undefined;
   private _planRevision = -1;
   private _planRoutineRevisions = -1;
-  private _shutdown: Promise<void> | undefined;
-  private _scheduler: Scheduler | undefined;
+  /**
+   * The host of the jobs this flow starts itself. Every job gets its own FIFO lane on the
+   * flow's scheduler (created on first use), capped at its worker count; lanes share
+   * round-robin turns, and there is no budget across jobs (that is what a Runtime adds).
+   */
+  private readonly _host: JobHost;
 
   constructor(options: FlowOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -108,6 +120,7 @@ export class Flow {
     const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     assertNumber(historyLimit, 'historyLimit', { min: 0, integer: true, max: 100_000_000 });
     this._historyLimit = historyLimit;
+    this._host = new JobHost({ scheduler: () => new Scheduler(Infinity, clock), clock, adoptRuns: true, keepPaused: false });
   }
 
   /** The flow's id. */
@@ -288,12 +301,12 @@ export class Flow {
     } catch (error) {
       return Promise.reject(error);
     }
-    return (state._run as JobRun).settled().then(() => state);
+    return (state.liveRun as JobRun).settled().then(() => state);
   }
 
   /** Like `execute` but returns the running JobState at once. */
   start(entryRoutineId: string, entryParams: Record<string, unknown> = {}, options: ExecuteOptions = {}): JobState {
-    if (this._shutdown !== undefined) {
+    if (this._host.isShutdown) {
       throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; create a new Flow to run more jobs.`);
     }
     checkOptions(options, ['timeout', 'executionStrategy'], 'execute');
@@ -318,12 +331,7 @@ export class Flow {
       assertStrategy(options.executionStrategy);
       workers = options.executionStrategy === 'sequential' ? 1 : this._strategy === 'concurrent' ? this._maxWorkers : DEFAULT_MAX_WORKERS;
     }
-    const state = new JobState(this._flowId, { historyLimit: this._historyLimit });
-    state._limits = this._limits;
-    const run = new JobRun({ flow: this, plan, state, clock: this._clock, timeout, scheduler: this.scheduler(), maxWorkers: workers, maxActivations: this._limits.maxActivationsPerJob });
-    this.track(run);
-    run.start(node, entryParams);
-    return state;
+    return this._host.start(this, plan, node, entryParams, { timeout, maxWorkers: workers }).state;
   }
 
   /**
@@ -338,11 +346,7 @@ export class Flow {
       if (checkpoint !== null && checkpoint !== undefined) assertJsonValue(checkpoint, 'pause checkpoint');
       if (jobState.status === 'paused') return Promise.resolve();
       this.checkNotFinished(jobState, 'pause');
-      const run = jobState._run;
-      if (jobState.status !== 'running' || !(run instanceof JobRun)) {
-        throw new ExecutionError(ErrorCode.INVALID_STATE, `Job ${jobState.jobId} is ${jobState.status} and not running in this process; only a running job can be paused (resume it first).`);
-      }
-      return run.pause(reason, checkpoint ?? null);
+      return this._host.pause(jobState, reason, checkpoint ?? null);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -357,30 +361,10 @@ export class Flow {
     try {
       this.checkJob(jobState);
       this.checkNotFinished(jobState, 'resume');
-      if (this._shutdown !== undefined) throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; resume the job with another Flow instance.`);
-      const existing = jobState._run;
+      if (this._host.isShutdown) throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; resume the job with another Flow instance.`);
+      const existing = jobState.liveRun;
       if (jobState.status === 'running' && existing instanceof JobRun && existing.flow === this) return existing.settled().then(() => jobState);
-      const plan = this.plan();
-      checkRestorable(jobState, plan, this._flowId);
-      let run: JobRun;
-      if (existing instanceof JobRun && existing.flow === this && existing.plan === plan) {
-        run = existing;
-      } else {
-        run = new JobRun({
-          flow: this,
-          plan,
-          state: jobState,
-          clock: this._clock,
-          timeout: jobState._timeoutMs ?? this._executionTimeout,
-          scheduler: this.scheduler(),
-          maxWorkers: this._maxWorkers,
-          maxActivations: this._limits.maxActivationsPerJob,
-        });
-      }
-      jobState._limits = this._limits;
-      this.track(run);
-      run.resume();
-      return run.settled().then(() => jobState);
+      return this._host.resume(this, jobState).settled().then(() => jobState);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -395,15 +379,10 @@ export class Flow {
       this.checkJob(jobState);
       if (typeof reason !== 'string') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `cancel reason must be a string; got ${describe(reason)}.`);
       checkOptions(options, ['grace'], 'cancel');
-      const grace = options.grace ?? 5000;
+      const grace = options.grace ?? DEFAULT_CANCEL_GRACE;
       assertNumber(grace, 'cancel grace (ms)', { min: 0, max: MAX_TIMEOUT });
       if (jobState.isFinished) return Promise.resolve();
-      const run = jobState._run;
-      if (run instanceof JobRun) return run.cancel(reason, grace);
-      jobState._cancelReason = reason;
-      jobState._pendingTasks = [];
-      jobState._setStatus('cancelled');
-      return Promise.resolve();
+      return this._host.cancel(jobState, reason, grace);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -414,34 +393,16 @@ export class Flow {
    * cancelled. Idempotent.
    */
   shutdown(options: ShutdownOptions = {}): Promise<void> {
-    if (this._shutdown !== undefined) return this._shutdown;
-    try {
-      checkOptions(options, ['drainTimeout'], 'flow.shutdown');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const drain = options.drainTimeout ?? 5000;
-    try {
-      assertNumber(drain, 'shutdown drainTimeout (ms)', { min: 0, max: MAX_TIMEOUT });
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this._shutdown = (async () => {
-      const running = [...this._runs].filter((r) => r.state.status === 'running');
-      if (running.length > 0 && drain > 0) {
-        let timer: unknown;
-        await Promise.race([
-          Promise.all(running.map((r) => r.settled())),
-          new Promise<void>((resolve) => {
-            timer = this._clock.setTimeout(resolve, drain);
-          }),
-        ]);
-        this._clock.clearTimeout(timer);
+    const drain = options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT;
+    if (!this._host.isShutdown) {
+      try {
+        checkOptions(options, ['drainTimeout'], 'flow.shutdown');
+        assertNumber(drain, 'shutdown drainTimeout (ms)', { min: 0, max: MAX_TIMEOUT });
+      } catch (error) {
+        return Promise.reject(error);
       }
-      await Promise.all(running.filter((r) => r.state.status === 'running').map((r) => r.cancel('flow shutdown', 1000)));
-      if ([...this._runs].every((r) => r.state.status !== 'running')) this._scheduler?.close();
-    })();
-    return this._shutdown;
+    }
+    return this._host.shutdown(drain, DEFAULT_SHUTDOWN_GRACE, 'flow shutdown');
   }
 
   /**
@@ -450,7 +411,7 @@ export class Flow {
    * function attached from outside (e.g. a retryable predicate) → `UNSERIALIZABLE_FUNCTION`.
    */
   serialize(): SerializedFlow {
-    return serializeFlow(this);
+    return flowToDocument(this);
   }
 
   /**
@@ -460,7 +421,7 @@ export class Flow {
    */
   static deserialize(data: unknown, options: { container?: DependencyContainer } = {}): Flow {
     checkOptions(options, ['container'], 'Flow.deserialize');
-    return deserializeFlow(data, options);
+    return flowFromDocument(data, options, (flowOptions) => new Flow(flowOptions));
   }
 
   /**
@@ -472,12 +433,12 @@ export class Flow {
    * const flow = Flow.fromYAML(readFileSync('flow.yaml', 'utf8'));
    */
   static fromYAML(text: string, options: FlowDocumentOptions = {}): Flow {
-    return flowFromText(text, options);
+    return flowFromText(text, options, 'Flow document', (doc, o) => Flow.deserialize(doc, o));
   }
 
   /** This flow's `serialize()` document as YAML (long-form connections); `Flow.fromYAML` reads it back. */
   toYAML(): string {
-    return flowToText(this);
+    return flowToText(this.serialize());
   }
 
   /** @internal the compiled plan, rebuilt when the flow or a routine definition changed. */
@@ -514,26 +475,8 @@ export class Flow {
     return plan;
   }
 
-  /**
-   * The scheduler of this flow's jobs (created on first use). Every job gets its own FIFO
-   * lane capped at its worker count; lanes share round-robin turns, and there is no budget
-   * across jobs (that is what a Runtime adds).
-   */
-  private scheduler(): Scheduler {
-    return (this._scheduler ??= new Scheduler(Infinity, this._clock));
-  }
-
   private changed(): void {
     this._revision++;
-  }
-
-  private track(run: JobRun): void {
-    this._runs.add(run);
-  }
-
-  /** @internal a job of this flow settled (finished, or paused with nothing running): it is no longer tracked for shutdown. */
-  _runSettled(run: JobRun): void {
-    if (run.state.status !== 'running') this._runs.delete(run);
   }
 
   private requireRoutine(id: string, role: string): RoutineBase {

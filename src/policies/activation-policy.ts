@@ -2,8 +2,19 @@ import type { JsonValue } from '../config/json-value.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { InvalidArgumentError, SerializationError } from '../errors/routilux-error.js';
 import { FunctionRegistry } from '../metadata/function-registry.js';
-import type { JobState } from '../state/job-state.js';
 import { assertNumber, describe } from '../utils/guards.js';
+
+/**
+ * The job as policies and logics see it. `JobState` (`state/job-state.ts`) completes this
+ * interface by declaration merging, so callbacks get the JobState itself while this module
+ * never imports it.
+ */
+export interface PolicyJobView {
+  /** The job's id. */
+  readonly jobId: string;
+  /** Id of the flow the job runs. */
+  readonly flowId: string;
+}
 
 /** The largest interval a timer can wait, ms (Node's timer limit). */
 const MAX_INTERVAL = 2_147_483_647;
@@ -21,10 +32,10 @@ export type PolicyMessage = Readonly<Record<string, JsonValue>>;
  * A routine-level logic: runs once per activation decided by the routine's activation
  * policy. `this` is the routine; it may emit, send output, and be `async`.
  */
-export type LogicFunction = (slotData: SlotData, policyMessage: PolicyMessage, jobState: JobState) => unknown;
+export type LogicFunction = (slotData: SlotData, policyMessage: PolicyMessage, jobState: PolicyJobView) => unknown;
 
 /** The predicate of {@link customPolicy}: true activates the logic with everything queued. */
-export type CustomPolicyCheck = (slots: SlotQueues, jobState: JobState) => boolean;
+export type CustomPolicyCheck = (slots: SlotQueues, jobState: PolicyJobView) => boolean;
 
 /** The kind of an {@link ActivationPolicy}. */
 export type ActivationPolicyType = 'immediate' | 'batch_size' | 'all_slots_ready' | 'time_interval' | 'custom' | 'breakpoint';
@@ -40,7 +51,7 @@ export interface PolicyInput {
   /** Live queues (read, never mutate): slot → waiting payloads, for every slot of the routine. */
   readonly queues: SlotQueues;
   readonly slotNames: readonly string[];
-  readonly jobState: JobState;
+  readonly jobState: PolicyJobView;
   readonly routineId: string;
   /** Clock wall time, ms. */
   readonly now: number;

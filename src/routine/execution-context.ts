@@ -1,5 +1,18 @@
-import type { Flow } from '../flow/flow.js';
+import type { Clock } from '../runtime/clock.js';
 import type { JobState } from '../state/job-state.js';
+
+/**
+ * The flow a job runs, as its handlers see it. The engine only hands this object on and
+ * never reads it; `Flow` (`flow/flow.ts`) completes the interface with its whole API by
+ * declaration merging, so `ctx.flow` is the `Flow` itself (`ctx.flow.pause(ctx.jobState)`)
+ * while nothing below `flow/` imports it.
+ */
+export interface ExecutionFlow {
+  /** The flow's id. */
+  readonly flowId: string;
+  /** The flow's clock. */
+  readonly clock: Clock;
+}
 
 /**
  * What a slot handler knows about the activation it runs in. The same object is the
@@ -8,7 +21,11 @@ import type { JobState } from '../state/job-state.js';
  */
 export interface ExecutionContext {
   /** The flow the job runs. */
-  readonly flow: Flow;
+  readonly flow: ExecutionFlow;
+  /** Id of the flow the job runs (same as `flow.flowId`). */
+  readonly flowId: string;
+  /** The time source of the job (the flow's clock): read time and set timers through it. */
+  readonly clock: Clock;
   /** The job's state: shared data, log, history, outputs. */
   readonly jobState: JobState;
   /** Id of the routine in the flow. */

@@ -1,6 +1,13 @@
 import { ErrorCode } from '../errors/error-codes.js';
 import { ExecutionError, isRoutiluxError, type RoutiluxError } from '../errors/routilux-error.js';
-import type { Task } from './task.js';
+
+/** The activation an error is about (a `Task` is one). */
+export interface ActivationRef {
+  readonly taskId: string;
+  readonly routineId: string;
+  readonly slotName: string;
+  readonly attempt: number;
+}
 
 /** @internal the data of a `'late'` history entry (api.md §5). */
 export interface LateEntry {
@@ -41,7 +48,7 @@ export function jobAbortReason(error: Error): RoutiluxError {
 }
 
 /** @internal the signal reason of an activation that ended (its handler and its waitUntil holds settled). */
-export function activationEnded(task: Task): RoutiluxError {
+export function activationEnded(task: ActivationRef): RoutiluxError {
   return new ExecutionError(
     ErrorCode.ACTIVATION_ENDED,
     `Activation ${task.taskId} of "${task.routineId}" has ended; work it started is no longer awaited (keep the job open for it with ctx.waitUntil).`,
@@ -50,7 +57,7 @@ export function activationEnded(task: Task): RoutiluxError {
 }
 
 /** @internal the error of an activation still running past its timeout. */
-export function activationTimeout(task: Task, timeout: number): RoutiluxError {
+export function activationTimeout(task: ActivationRef, timeout: number): RoutiluxError {
   const where = task.slotName === '' ? `the logic of "${task.routineId}"` : `"${task.routineId}.${task.slotName}"`;
   return new ExecutionError(
     ErrorCode.ACTIVATION_TIMEOUT,

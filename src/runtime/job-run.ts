@@ -1,33 +1,47 @@
 import { ErrorCode } from '../errors/error-codes.js';
-import { DefinitionError, ExecutionError, InvalidArgumentError, isRoutiluxError, type RoutiluxError } from '../errors/routilux-error.js';
+import { DefinitionError, ExecutionError, InvalidArgumentError, type RoutiluxError } from '../errors/routilux-error.js';
 import type { ErrorHandler } from '../flow/error-handler.js';
-import type { Flow } from '../flow/flow.js';
-import { appendInto, type MergeFunction } from '../graph/merge-strategy.js';
-import type { JobState, JobRunLink } from '../state/job-state.js';
+import type { MergeFunction } from '../graph/merge-strategy.js';
+import type { ExecutionFlow } from '../routine/execution-context.js';
+import type { JobState } from '../state/job-state.js';
+import type { JobRunLink } from '../state/job-link.js';
+import type { JobWriter } from '../state/job-writer.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
-import type { PendingTask, RoutineStateRecord } from '../state/job-types.js';
+import type { PendingTask } from '../state/job-types.js';
 import { describe, isPlainObject, toError } from '../utils/guards.js';
 import { isPlainTopLevel } from '../utils/json-data.js';
 import type { Clock } from './clock.js';
 import { currentContext, runHandler, syncContext } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
-import { PolicyEngine, runLogic } from './policy-engine.js';
+import { PolicyEngine, runLogic, type PolicyRun } from './policy-engine.js';
 import { Lane } from './lane.js';
-import type { Scheduler, Session } from './scheduler.js';
-import { FanOutRest, Task } from './task.js';
+import type { Scheduler } from './scheduler.js';
+import { FanOutRest, Task, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
+import { decideFailure, errorCode } from './error-policy.js';
+import { DurableRun, type DurableOwner, type HeldDelivery } from './durable-run.js';
+import type { JobStore } from '../ports/job-store.js';
 import { ActivationLife, activationEnded, activationTimeout, jobAbortReason } from './activation-life.js';
 import { MAX_TIMEOUT } from '../flow/flow-options.js';
+import type { ResolvedLimits } from '../flow/limits.js';
 import { JobEvents, type EventHub } from './job-events.js';
 
 
 const NO_TASKS: readonly Task[] = [];
 
+/**
+ * @internal The flow as a run needs it: its id and error handler, and the object handlers
+ * see as `ctx.flow` (the engine never calls anything else on it).
+ */
+export interface RunFlow extends ExecutionFlow {
+  getErrorHandler(): ErrorHandler | undefined;
+}
+
 /** @internal how a JobRun is created. */
 export interface JobRunOptions {
-  readonly flow: Flow;
+  readonly flow: RunFlow;
   readonly plan: FlowPlan;
   readonly state: JobState;
   readonly clock: Clock;
@@ -37,10 +51,16 @@ export interface JobRunOptions {
   readonly scheduler: Scheduler;
   /** Most activations of this job at once. */
   readonly maxWorkers: number;
-  /** The step limit: most activations the job may start, retries included. */
-  readonly maxActivations: number;
+  /** The job's limits (its flow's, or its Runtime's); the step limit is `maxActivationsPerJob`. */
+  readonly limits: ResolvedLimits;
+  /** The flow's event hub. */
+  readonly hub: EventHub;
   /** The Runtime's event hub, for jobs of a Runtime. */
   readonly runtimeHub?: EventHub;
+  /** A durable store: every activation is committed through it before its deliveries run. */
+  readonly store?: JobStore;
+  /** The registry name the job runs under (recorded by the store). */
+  readonly flowName?: string;
 }
 
 /**
@@ -48,10 +68,12 @@ export interface JobRunOptions {
  * pending count, and settles on completion, failure, timeout, cancel or pause. All
  * run-time state lives here or in the JobState, never in routines.
  */
-export class JobRun implements JobRunLink {
-  readonly flow: Flow;
+export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
+  readonly flow: RunFlow;
   readonly plan: FlowPlan;
   readonly state: JobState;
+  /** The one way this run changes its job. */
+  private readonly w: JobWriter;
   readonly clock: Clock;
   readonly lane: Lane;
   /** The job's event stream (see job-events.ts); every emission site checks `ev.on` first. */
@@ -61,7 +83,6 @@ export class JobRun implements JobRunLink {
   private pending = 0;
   private active = 0;
   private readonly retries: RetryWaits;
-  private readonly records: (RoutineStateRecord | undefined)[] = [];
   private readonly stats: (RoutineStats | undefined)[] = [];
   /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
   private readonly wallOffset: number;
@@ -76,33 +97,41 @@ export class JobRun implements JobRunLink {
    */
   private idleWaiters: { exclude: number; resolve: () => void; late: boolean }[] = [];
   /** Asynchronous activations awaiting their handler, with the session (worker) each holds (a running task's `data` is its merged input). */
-  private inFlight: Map<Task, Session> | undefined;
+  private inFlight: Map<Task, ActivationSession> | undefined;
   /** Activations with a signal that has not aborted yet. */
   private watched: Set<Task> | undefined;
   /** Handlers cut loose (activation timeout, job ended) that have not settled yet; they hold no worker. */
   private late: Set<Task> | undefined;
   /** Activation policies of this job's logic routines (created on first use). */
   private engine: PolicyEngine | undefined;
-  /** Called each time the job settles (finished, or paused with nothing active); used by the Runtime. */
-  onSettled: (() => void) | undefined;
+  /** The store side of the run when a store is configured; undefined (the in-memory path) otherwise. */
+  private readonly durable: DurableRun | undefined;
+  /** Called each time the job settles (finished, or paused with nothing active): the hosts that track this job. */
+  private watchers: ((run: JobRun) => void)[] = [];
 
   constructor(options: JobRunOptions) {
     this.flow = options.flow;
     this.plan = options.plan;
     this.state = options.state;
     this.clock = options.clock;
-    this.state._timeoutMs = options.timeout;
+    this.w = this.state.writer;
+    this.w.setTimeoutBudget(options.timeout);
+    this.w.setLimits(options.limits);
     this.scheduler = options.scheduler;
-    this.maxActivations = options.maxActivations;
+    this.maxActivations = options.limits.maxActivationsPerJob;
     this.lane = new Lane(this, options.maxWorkers);
-    this.ev = new JobEvents(this.flow._hub, this.clock, this.state.jobId, this.flow.flowId);
+    this.ev = new JobEvents(options.hub, this.clock, this.state.jobId, this.flow.flowId);
     this.ev.runtime = options.runtimeHub;
-    const previous = this.state._run;
-    if (previous instanceof JobRun) this.onSettled = previous.onSettled; // a Runtime keeps watching a job whose run is replaced
-    this.state._run = this;
+    const previous = this.state.liveRun;
+    if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
+    this.state.attach(this);
     this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
     this.retries = new RetryWaits(this.clock);
-    this.timeout = new JobTimeout(this.state, this.clock, () => this.onTimeout());
+    this.timeout = new JobTimeout(this.w, this.clock, () => this.onTimeout());
+    if (options.store !== undefined) {
+      this.durable = new DurableRun(options.store, this, this.state, options.flowName);
+      this.durable.open(this.w.status === 'pending');
+    }
   }
 
   /** Wall-clock time for history entries: the running activation's start inside a dispatch loop, else a clock read. */
@@ -136,13 +165,18 @@ export class JobRun implements JobRunLink {
     return life.controller.signal;
   }
 
+  /** Calls `watcher` each time the job settles (once per watcher, however often it is added). */
+  watch(watcher: (run: JobRun) => void): void {
+    if (!this.watchers.includes(watcher)) this.watchers.push(watcher);
+  }
+
   progress(): { queueSize: number; active: number } {
     return { queueSize: this.lane.size, active: this.active };
   }
 
   /** Resolves when the job stops running: finished, or paused with nothing active. */
   settled(): Promise<void> {
-    if (this.isSettled()) return Promise.resolve();
+    if (this.isSettled()) return this.durable === undefined ? Promise.resolve() : this.durable.idle();
     return new Promise<void>((resolve) => this.settleWaiters.push(resolve));
   }
 
@@ -158,18 +192,18 @@ export class JobRun implements JobRunLink {
 
   /** Starts the job at `entry`'s trigger slot. */
   start(entry: PlanNode, params: Record<string, unknown>): void {
-    const state = this.state;
-    state._setStatus('running');
-    state._currentRoutineId = entry.id;
-    state._history.record(entry.id, 'start', params, this.clock.now());
+    const w = this.w;
+    w.transition('running');
+    w.setCurrentRoutine(entry.id);
+    w.record(entry.id, 'start', params, this.clock.now());
     this.timeout.arm();
     if (this.ev.on) this.ev.jobStarted();
-    this.deliver(entry.slots.get('trigger')!, { ...params }, state._nextTaskSeq++, 1, false);
+    this.deliver(entry.slots.get('trigger')!, { ...params }, w.takeTaskSeq(), 1, false, undefined);
   }
 
   /** Starts a job with no entry activation: its data arrives through `post`. Completes when idle like any job. */
   open(): void {
-    this.state._setStatus('running');
+    this.w.transition('running');
     this.timeout.arm();
     if (this.ev.on) this.ev.jobStarted();
     queueMicrotask(() => this.checkDone());
@@ -177,68 +211,70 @@ export class JobRun implements JobRunLink {
 
   /** Delivers external data to a slot of this running or paused job. A full logic slot queue → QUEUE_FULL thrown, nothing delivered. */
   post(node: PlanNode, slotName: string, data: Record<string, unknown>): void {
-    const state = this.state;
+    const w = this.w;
     const slot = node.slots.get(slotName)!;
-    if (node.logic !== undefined && state._status === 'running') this.policies().assertRoom(slot);
-    state._history.record(node.id, 'post', data, this.clock.now());
-    this.deliver(slot, { ...data }, state._nextTaskSeq++, 1, false);
+    if (node.logic !== undefined && w.status === 'running') this.policies().assertRoom(slot);
+    w.record(node.id, 'post', data, this.clock.now());
+    this.deliver(slot, { ...data }, w.takeTaskSeq(), 1, false, undefined);
   }
 
   /** Continues a paused or restored job: deferred events first, then pending tasks in order. */
   resume(): void {
-    const state = this.state;
-    state._setStatus('running');
+    const w = this.w;
+    w.transition('running');
     this.timeout.arm();
     if (this.ev.on) this.ev.status('running');
-    const deferred = state._deferredEvents;
-    const pendingTasks = state._pendingTasks;
-    state._deferredEvents = [];
-    state._pendingTasks = [];
+    const deferred = w.takeDeferredEvents();
+    const pendingTasks = w.replacePendingTasks([]);
     for (const d of deferred) this.emitFrom(this.plan.nodes.get(d.routineId)!, d.eventName, d.data);
     for (const p of pendingTasks) {
       const pnode = this.plan.nodes.get(p.routineId)!;
       const slot = p.slotName === '' ? pnode.logicSlot! : pnode.slots.get(p.slotName)!; // '' = a logic activation
       const seq = Number(p.taskId.slice(1));
       if (p.delayMs > 0) this.waitRetry(new Task(this, slot, p.data, seq, Task.bitsOf(p.attempt, p.merged, false)), p.delayMs);
-      else this.deliver(slot, p.data, seq, p.attempt, p.merged);
+      else this.deliverNow(slot, p.data, seq, p.attempt, p.merged); // already durable: it was pending
     }
     // Logic routines with data waiting (kept across a pause, or restored from a saved job)
     // are evaluated again; a restored job has no engine yet, so it is created when needed.
-    if (this.engine !== undefined || Object.keys(state._slotQueues).length > 0) this.policies().onResume();
+    if (this.engine !== undefined || w.slotQueueRoutines().length > 0) this.policies().onResume();
     if (this.pending === 0 && this.active === 0) queueMicrotask(() => this.checkDone());
+    this.durable?.scheduleFlush();
   }
 
   /** Stops dispatch, keeps queued work as pending tasks, records one pause point. */
   pause(reason: string, checkpoint: unknown): Promise<void> {
-    const state = this.state;
-    state._setStatus('paused');
+    const w = this.w;
+    w.transition('paused');
     this.timeout.disarm();
     for (const task of this.scheduler.takeLane(this.lane)) {
       this.pending--;
-      if (task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(toPending(task, 0)); // evaluations are redone on resume
+      if (task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(task, 0)); // evaluations are redone on resume
     }
     for (const r of this.retries.clear()) {
       this.pending--;
-      if (r.task.slot.kind !== SlotKind.EVALUATE) state._pendingTasks.push(toPending(r.task, r.remaining));
+      if (r.task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(r.task, r.remaining));
     }
     const now = this.clock.now();
     this.engine?.onPause();
-    state._pausePoints.push({ timestamp: new Date(now), reason, checkpoint, pendingTaskCount: state._pendingTasks.length });
+    w.recordPause(now, reason, checkpoint);
     if (this.ev.on) this.ev.status('paused');
+    this.durable?.scheduleFlush(true);
     // The job settles (execute/resume resolve) once nothing is active; the pause promise of
     // a handler that paused its own job resolves once every *other* activation is done, so
     // awaiting it from inside cannot deadlock.
     this.notifySettled();
     const exclude = this.callerSeq();
-    if (this.idleExcept(exclude)) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.idleWaiters.push({ exclude, resolve, late: false });
-    });
+    const idle = this.idleExcept(exclude)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.idleWaiters.push({ exclude, resolve, late: false });
+        });
+    return this.durable === undefined ? idle : idle.then(() => this.durable!.idle()); // with a store: once the pause is written
   }
 
   /** Cancels: status at once, queued work dropped, handlers aborted; resolves when they settle or after `grace` ms. */
   cancel(reason: string, grace: number): Promise<void> {
-    this.state._cancelReason = reason;
+    this.w.setCancelReason(reason);
     this.terminate('cancelled', new ExecutionError(ErrorCode.JOB_CANCELLED, `Job ${this.state.jobId} was cancelled${reason ? `: ${reason}` : ''}.`, { details: { reason } }));
     // a handler cancelling its own job waits only for the *other* activations (no self-deadlock)
     const exclude = this.callerSeq();
@@ -256,6 +292,7 @@ export class JobRun implements JobRunLink {
 
   // ---------------------------------------------------------------- emitting
 
+  /** Emits `eventName` of `node`; `from` is the emitting activation (its deliveries wait for its commit when a store is configured). */
   emitFrom(node: PlanNode, eventName: string, data: unknown, from?: Task): void {
     const event = node.events.get(eventName);
     if (event === undefined) {
@@ -270,38 +307,65 @@ export class JobRun implements JobRunLink {
         details: { routineId: node.id, event: eventName },
       });
     }
-    const state = this.state;
-    const status = state._status;
+    const w = this.w;
+    const status = w.status;
     if (status !== 'running' && status !== 'paused') {
       if (from !== undefined) this.lateEmit(from); // finished job: late emits are fenced off, and recorded
       return;
     }
-    state._history.record(node.id, eventName, data, this.wallNow());
+    w.record(node.id, eventName, data, this.wallNow());
     if (this.ev.on) this.ev.emitted(node.id, eventName, event.targets.length);
-    state.tracker.events++;
+    this.state.tracker.events++;
     // Every target gets a new top-level object, taken now, so the emitter changing its
     // object after emit() cannot reach any delivery. A fan-out shares one such copy among
     // its queued deliveries; each target but the last copies it again when it is dispatched,
     // and the last one takes it (see Lane.shift).
     const payload = data as Record<string, unknown>;
     const targets = event.targets;
-    if (status === 'running' && event.fanOut) {
-      const first = state._nextTaskSeq;
-      state._nextTaskSeq += targets.length;
+    if (status === 'running' && event.fanOut && this.durable === undefined) {
+      const first = w.takeTaskSeq(targets.length);
       this.pending += targets.length;
       this.scheduler.enqueueFan(this.lane, new FanOutRest(targets, { ...payload }, first));
       return;
     }
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), state._nextTaskSeq++, 1, false);
+      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), w.takeTaskSeq(), 1, false, from);
     }
   }
 
-  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
+  private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean, from: Task | undefined): void {
+    if (this.durable !== undefined) {
+      this.pending++; // held work keeps the job from completing
+      this.durable.hold({ slot, data, seq, bits: Task.bitsOf(attempt, merged, false) }, from);
+      return;
+    }
+    this.deliverNow(slot, data, seq, attempt, merged);
+  }
+
+  /** Deliveries whose commit is written: they run now (or wait as pending tasks when paused; a finished job drops them). */
+  release(held: readonly HeldDelivery[]): void {
+    for (const h of held) {
+      this.pending--;
+      if (this.w.isFinished) continue;
+      if (h.slot.viaPolicy && this.w.status === 'running') this.durable!.consumedTask(h.seq);
+      this.deliverNow(h.slot, h.data, h.seq, h.bits >>> 2, (h.bits & 1) !== 0);
+    }
+    if (this.w.isFinished) this.pending = this.active;
+    this.afterActivation();
+  }
+
+  /** A commit could not be written: the job fails with the store's error (nothing it did not record runs). */
+  commitFailed(error: Error): void {
+    if (this.w.isFinished) return;
+    this.w.setError({ code: errorCode(error), message: error.message });
+    this.terminate('failed', error);
+  }
+
+  private deliverNow(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean): void {
     const bits = Task.bitsOf(attempt, merged, false);
-    if (this.state._status === 'paused') {
-      this.state._pendingTasks.push(toPending(new Task(this, slot, data, seq, bits), 0));
+    if (this.w.status === 'paused') {
+      this.w.addPendingTask(toPending(new Task(this, slot, data, seq, bits), 0));
       return;
     }
     if (slot.viaPolicy) {
@@ -323,20 +387,21 @@ export class JobRun implements JobRunLink {
     if (promise === null || typeof promise !== 'object' || typeof promise.then !== 'function') {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `waitUntil(promise) needs a promise; got ${describe(promise)}.`);
     }
-    if (this.state.isFinished) return;
+    if (this.w.isFinished) return;
     this.pending++;
     const life = (task.life ??= new ActivationLife());
     life.holds++;
     const done = (): void => {
       if (--life.holds === 0 && life.ended) this.abortActivation(task, activationEnded(task));
-      if (this.state.isFinished) return; // terminate already dropped this hold from the count
+      if (this.w.isFinished) return; // terminate already dropped this hold from the count
       this.pending--;
       this.afterActivation();
+      this.durable?.scheduleFlush();
     };
     promise.then(done, (error: unknown) => {
-      if (!this.state.isFinished) {
+      if (!this.w.isFinished) {
         const e = toError(error);
-        this.state._history.record(task.slot.node.id, 'error', { slot: task.slot.name, error: e.message, code: errorCode(e), attempt: task.attempt, detached: true }, this.clock.now());
+        this.w.record(task.slot.node.id, 'error', { slot: task.slot.name, error: e.message, code: errorCode(e), attempt: task.attempt, detached: true }, this.clock.now());
       }
       done();
     });
@@ -392,27 +457,21 @@ export class JobRun implements JobRunLink {
    * keeps its worker until the activation settles, and is resumed then (always from a later
    * microtask, never from inside this call).
    */
-  runTask(task: Task, session: Session): boolean {
-    if (this.state._status !== 'running') {
+  runTask(task: Task, session: ActivationSession): boolean {
+    if (this.w.status !== 'running') {
       this.pending--;
       return false;
     }
     const slot = task.slot;
     if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task, session);
     const node = slot.node;
-    if (this.state._activations >= this.maxActivations) {
+    if (this.w.activations >= this.maxActivations) {
       this.refuseStep(task);
       return false;
     }
-    this.state._activations++;
-    this.state._currentRoutineId = node.id;
-    let rec = this.records[node.index];
-    if (rec === undefined) {
-      rec = this.state._routineRecord(node.id);
-      this.records[node.index] = rec;
-    }
-    if (task.attempt === 1) rec.executions = (rec.executions ?? 0) + 1;
-    if (rec.status === 'completed') rec.status = 'running';
+    this.w.countActivation();
+    this.w.activationStarted(node.index, node.id, task.attempt === 1);
+    this.durable?.began(task);
     if (this.ev.on) this.ev.started(task);
     const started = this.scheduler.tick;
     const startedAt = slot.timeout > 0 ? this.clock.monotonic() : 0; // the activation timeout runs on the flow's clock
@@ -437,7 +496,7 @@ export class JobRun implements JobRunLink {
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       const input = data;
       (this.inFlight ??= new Map()).set(task, session);
-      if (this.state.isFinished) this.detach(task, this.abortReason!); // the handler ended its own job before it returned
+      if (this.w.isFinished) this.detach(task, this.abortReason!); // the handler ended its own job before it returned
       else if (slot.timeout > 0) this.armTimeout(task, input, started, startedAt);
       // Promise.resolve: a foreign thenable that calls back synchronously is still settled later
       Promise.resolve(result as PromiseLike<unknown>).then(
@@ -454,7 +513,7 @@ export class JobRun implements JobRunLink {
             if (life !== undefined) this.endLife(task, life);
             this.statsOf(node).add(true, now - started);
             if (this.ev.on) this.ev.finished(task, 'completed');
-            this.succeed(rec);
+            this.succeed(task);
           } finally {
             session.resume(now);
           }
@@ -481,7 +540,7 @@ export class JobRun implements JobRunLink {
     if (task.life !== undefined) this.endLife(task, task.life);
     this.scheduler.recordSync(this.statsOf(node));
     if (this.ev.on) this.ev.finished(task, 'completed');
-    this.succeed(rec);
+    this.succeed(task);
     return false;
   }
 
@@ -496,9 +555,10 @@ export class JobRun implements JobRunLink {
       `Job ${this.state.jobId} reached its step limit of ${limit} activations at "${node.id}"; a cycle without an exit is the usual cause, else raise limits.maxActivationsPerJob.`,
       { details: { limit, routineId: node.id, taskId: task.taskId, jobId: this.state.jobId } },
     );
-    this.state._history.record(node.id, 'error', { slot: task.slot.name, error: error.message, code: error.code, attempt: task.attempt }, this.clock.now());
-    this.state._routineRecord(node.id).error = { code: error.code, message: error.message };
+    this.w.record(node.id, 'error', { slot: task.slot.name, error: error.message, code: error.code, attempt: task.attempt }, this.clock.now());
+    this.w.routineFailed(node.id, { code: error.code, message: error.message });
     this.stop(node.id, error, error.code);
+    this.durable?.ended(task, 'failed');
   }
 
   /** Arms the activation timeout of an asynchronous activation that started at `startedAt` (flow clock). */
@@ -572,7 +632,7 @@ export class JobRun implements JobRunLink {
   private recordLate(task: Task, life: ActivationLife): void {
     if (life.lateEntry !== undefined) return;
     life.lateEntry = { taskId: task.taskId, attempt: task.attempt, emits: Math.max(0, life.lateEmits) };
-    this.state._history.record(task.slot.node.id, 'late', life.lateEntry, this.clock.now());
+    this.w.record(task.slot.node.id, 'late', life.lateEntry, this.clock.now());
   }
 
   private abortActivation(task: Task, reason: RoutiluxError): void {
@@ -596,80 +656,68 @@ export class JobRun implements JobRunLink {
   }
 
   private merge(slot: PlanSlot, incoming: Record<string, unknown>): Record<string, unknown> {
-    const buffers = this.state._slotBuffers;
-    let buffer = buffers.get(slot.key);
-    if (buffer === undefined) {
-      buffer = {};
-      buffers.set(slot.key, buffer);
-    }
-    if (slot.merge === 'append') return appendInto(buffer, incoming);
-    const merged = (slot.merge as MergeFunction)(buffer, incoming);
+    if (slot.merge === 'append') return this.w.appendToSlotBuffer(slot.key, incoming);
+    const merged = (slot.merge as MergeFunction)(this.w.slotBuffer(slot.key), incoming);
     if (!isPlainObject(merged)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `The merge function of slot "${slot.node.id}.${slot.name}" must return a plain object; it returned ${describe(merged)}.`);
     }
-    buffers.set(slot.key, merged);
+    this.w.setSlotBuffer(slot.key, merged);
     return merged;
   }
 
-  private succeed(rec: RoutineStateRecord): void {
-    if (rec.status === 'running') rec.status = 'completed';
+  private succeed(task: Task): void {
+    const node = task.slot.node;
+    this.w.activationSucceeded(node.index, node.id);
     this.pending--;
     this.afterActivation();
+    this.durable?.ended(task, 'completed');
   }
 
   private fail(task: Task, data: Record<string, unknown>, thrown: unknown, started: number, merged = true): void {
     const node = task.slot.node;
-    const state = this.state;
+    const w = this.w;
     const error = toError(thrown);
     const code = errorCode(error);
     this.statsOf(node).add(false, this.elapsed(started));
     const why = { code, message: error.message };
-    if (state._status !== 'running' && state._status !== 'paused') {
+    if (w.status !== 'running' && w.status !== 'paused') {
       if (this.ev.on) this.ev.finished(task, 'failed', why);
       this.pending--;
       this.afterActivation();
+      this.durable?.ended(task, 'failed');
       return;
     }
-    state._history.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
-    const rec = state._routineRecord(node.id);
-    rec.error = { code, message: error.message };
-    const handler: ErrorHandler | undefined = node.routine.getErrorHandler() ?? this.flow.getErrorHandler(); // neither: STOP
-    const strategy = handler?.strategy ?? 'stop';
-    if (strategy === 'retry' && handler !== undefined) {
-      if (task.attempt - 1 < handler.maxRetries && handler.canRetry(error)) {
-        rec.retryCount = (rec.retryCount ?? 0) + 1;
-        if (this.ev.on) this.ev.finished(task, 'retrying', why);
-        const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
-        this.pending--;
-        if (state._status === 'paused') state._pendingTasks.push(toPending(retry, handler.delayFor(task.attempt)));
-        else this.waitRetry(retry, handler.delayFor(task.attempt));
-        this.afterActivation();
-        return;
-      }
-      if (handler.isCritical) {
-        if (this.ev.on) this.ev.finished(task, 'failed', why);
-        this.stop(node.id, error, code);
-        return;
-      }
-      rec.status = 'failed';
-    } else if (strategy === 'continue') {
-      rec.status = 'error_continued';
-    } else if (strategy === 'skip') {
-      rec.status = 'skipped';
-    } else {
+    w.record(node.id, 'error', { slot: task.slot.name, error: error.message, code, attempt: task.attempt }, this.clock.now());
+    w.routineFailed(node.id, { code, message: error.message });
+    const decision = decideFailure(node.routine.getErrorHandler() ?? this.flow.getErrorHandler(), task.attempt, error);
+    if (decision.kind === 'retry') {
+      w.countRetry(node.id);
+      if (this.ev.on) this.ev.finished(task, 'retrying', why);
+      const retry = new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, merged, false));
+      this.pending--;
+      if (w.status === 'paused') w.addPendingTask(toPending(retry, decision.delay));
+      else this.waitRetry(retry, decision.delay);
+      this.durable?.waitingTask(retry, decision.delay);
+      this.afterActivation();
+      this.durable?.ended(task, 'retrying');
+      return;
+    }
+    if (decision.kind === 'stop') {
       if (this.ev.on) this.ev.finished(task, 'failed', why);
       this.stop(node.id, error, code);
+      this.durable?.ended(task, 'failed');
       return;
     }
-    if (this.ev.on) this.ev.finished(task, rec.status === 'failed' ? 'failed' : rec.status === 'skipped' ? 'skipped' : 'continued', why);
+    w.setRoutineStatus(node.id, decision.status);
+    if (this.ev.on) this.ev.finished(task, decision.status === 'failed' ? 'failed' : decision.status === 'skipped' ? 'skipped' : 'continued', why);
     this.pending--;
     this.afterActivation();
+    this.durable?.ended(task, decision.status === 'error_continued' ? 'continued' : decision.status === 'skipped' ? 'skipped' : 'failed');
   }
 
   private stop(routineId: string, error: Error, code: string): void {
-    const rec = this.state._routineRecord(routineId);
-    rec.status = 'failed';
-    this.state._error = { code, message: error.message, routineId };
+    this.w.setRoutineStatus(routineId, 'failed');
+    this.w.setError({ code, message: error.message, routineId });
     this.pending--;
     this.terminate('failed', error);
     this.afterActivation(); // a pause() waiting for this activation must settle too
@@ -679,8 +727,8 @@ export class JobRun implements JobRunLink {
     this.pending++;
     this.retries.add(task, delay, () => {
       this.pending--;
-      if (this.state._status === 'running') this.deliver(task.slot, task.data, task.seq, task.attempt, task.merged);
-      else if (this.state._status === 'paused') this.state._pendingTasks.push(toPending(task, 0));
+      if (this.w.status === 'running') this.deliverNow(task.slot, task.data, task.seq, task.attempt, task.merged); // recorded as pending by the failed attempt's commit
+      else if (this.w.status === 'paused') this.w.addPendingTask(toPending(task, 0));
       this.checkDone();
     });
   }
@@ -689,7 +737,7 @@ export class JobRun implements JobRunLink {
     if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
     if (this.pending === 0) this.checkDone();
     // a running job is never settled; this check keeps the common case to one comparison
-    if (this.active === 0 && this.state._status !== 'running') this.notifySettled();
+    if (this.active === 0 && this.w.status !== 'running') this.notifySettled();
   }
 
   private wakeIdleWaiters(): void {
@@ -724,22 +772,20 @@ export class JobRun implements JobRunLink {
   }
 
   private checkDone(): void {
-    if (this.pending === 0 && this.state._status === 'running') this.terminate('completed', undefined);
+    if (this.pending === 0 && this.w.status === 'running') this.terminate('completed', undefined);
   }
 
   // ---------------------------------------------------------------- ending
 
   private terminate(status: 'completed' | 'failed' | 'cancelled', reason: Error | undefined): void {
-    const state = this.state;
-    if (state._status === 'completed' || state._status === 'failed' || state._status === 'cancelled') return;
-    state._setStatus(status);
+    const w = this.w;
+    if (w.isFinished) return;
+    w.transition(status);
     this.timeout.disarm();
     this.retries.clear();
     this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
-    if (status === 'cancelled') {
-      state._pendingTasks = [];
-    }
+    if (status === 'cancelled') w.replacePendingTasks([]);
     if (reason !== undefined) {
       // Handlers still running are cut loose: their workers are released at once and the job
       // settles without waiting for them (cancel's grace still waits for them).
@@ -748,33 +794,31 @@ export class JobRun implements JobRunLink {
       if (this.inFlight !== undefined) {
         for (const task of [...this.inFlight.keys()]) {
           this.detach(task, why);
-          const rec = state._routineRecord(task.slot.node.id);
-          if (rec.status === 'running') {
-            rec.status = 'failed'; // still running when its job ended
-            rec.error = { code: why.code, message: why.message };
-          }
+          w.routineCutLoose(task.slot.node.id, { code: why.code, message: why.message }); // still running when its job ended
         }
       }
       if (this.watched !== undefined) for (const task of [...this.watched]) this.abortActivation(task, why);
     }
     this.pending = this.active;
-    if (this.ev.on) this.ev.ended(status, state._error ?? (reason !== undefined ? { code: errorCode(reason), message: reason.message } : undefined));
+    if (this.ev.on) this.ev.ended(status, this.state.error ?? (reason !== undefined ? { code: errorCode(reason), message: reason.message } : undefined));
+    this.durable?.scheduleFlush(true);
     this.notifySettled();
     if (this.idleWaiters.length > 0) this.wakeIdleWaiters(); // pending pause() promises resolve too
   }
 
   private onTimeout(): void {
-    if (this.state._status !== 'running') return;
-    const ms = this.state._timeoutMs ?? 0;
+    if (this.w.status !== 'running') return;
+    const ms = this.w.timeoutBudget ?? 0;
     const error = new ExecutionError(ErrorCode.EXECUTION_TIMEOUT, `Job ${this.state.jobId} exceeded its timeout of ${ms} ms; raise executionTimeout / timeout or make the routines faster.`, {
       details: { jobId: this.state.jobId, timeout: ms },
     });
-    this.state._error = { code: ErrorCode.EXECUTION_TIMEOUT, message: error.message, ...(this.state._currentRoutineId !== undefined ? { routineId: this.state._currentRoutineId } : {}) };
+    const current = this.state.currentRoutineId;
+    this.w.setError({ code: ErrorCode.EXECUTION_TIMEOUT, message: error.message, ...(current !== undefined ? { routineId: current } : {}) });
     this.terminate('failed', error);
   }
 
   private isSettled(): boolean {
-    const s = this.state._status;
+    const s = this.w.status;
     return s === 'completed' || s === 'failed' || s === 'cancelled' || (s === 'paused' && this.active === 0);
   }
 
@@ -782,9 +826,17 @@ export class JobRun implements JobRunLink {
     if (!this.isSettled()) return;
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
+    if (this.durable !== undefined) {
+      // with a store, a job settles once what it did is written
+      void this.durable.idle().then(() => this.wake(waiters));
+      return;
+    }
+    this.wake(waiters);
+  }
+
+  private wake(waiters: readonly (() => void)[]): void {
     for (const w of waiters) w();
-    this.flow._runSettled(this);
-    this.onSettled?.();
+    for (const w of this.watchers) w(this);
   }
 
   /**
@@ -793,7 +845,7 @@ export class JobRun implements JobRunLink {
    * input), then queued tasks in order, then retries with their remaining delay.
    */
   snapshotPending(): PendingTask[] {
-    const out: PendingTask[] = [...this.state._pendingTasks];
+    const out: PendingTask[] = [...this.state.pendingTasks];
     const rerun = (task: Task, data: Record<string, unknown>): void => {
       out.push(toPending(new Task(this, task.slot, data, task.seq, Task.bitsOf(task.attempt + 1, true, false)), 0));
     };
@@ -805,10 +857,4 @@ export class JobRun implements JobRunLink {
     return out;
   }
 
-}
-
-function errorCode(error: Error): string {
-  if (isRoutiluxError(error)) return error.code;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : ErrorCode.ROUTINE_FAILED;
 }

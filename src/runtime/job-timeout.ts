@@ -1,4 +1,4 @@
-import type { JobState } from '../state/job-state.js';
+import type { JobWriter } from '../state/job-writer.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -11,14 +11,14 @@ export class JobTimeout {
   private segmentStart = 0;
 
   constructor(
-    private readonly state: JobState,
+    private readonly job: JobWriter,
     private readonly clock: Clock,
     private readonly expired: () => void,
   ) {}
 
   /** Starts a running segment; `expired` is called when the rest of the budget is used up. */
   arm(): void {
-    const budget = (this.state._timeoutMs ?? Infinity) - this.state._elapsedMs;
+    const budget = (this.job.timeoutBudget ?? Infinity) - this.job.elapsedMs;
     this.segmentStart = this.clock.monotonic();
     if (!Number.isFinite(budget)) return;
     this.timer = this.clock.setTimeout(() => {
@@ -33,6 +33,6 @@ export class JobTimeout {
       this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.state._elapsedMs += this.clock.monotonic() - this.segmentStart;
+    this.job.addElapsed(this.clock.monotonic() - this.segmentStart);
   }
 }

@@ -1,6 +1,5 @@
 import type { PlanSlot } from './flow-plan.js';
-import type { JobRun } from './job-run.js';
-import { FanOutRest, Task } from './task.js';
+import { FanOutRest, Task, type TaskRun } from './task.js';
 
 /**
  * @internal A job's FIFO of queued activations.
@@ -32,7 +31,7 @@ export class Lane {
   active = 0;
 
   constructor(
-    readonly run: JobRun,
+    readonly run: TaskRun,
     /** Most activations of this job at once (its `maxWorkers`; 1 when sequential). */
     readonly cap: number = Infinity,
   ) {}

@@ -3,18 +3,34 @@ import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors
 import { immediatePolicy, type PolicyDecision, type PolicyMessage, type SlotData } from '../policies/activation-policy.js';
 import { DEFAULT_MAX_QUEUE_LENGTH } from '../routine/definitions.js';
 import { runInContext } from './context-store.js';
-import type { PlanNode, PlanSlot } from './flow-plan.js';
-import type { JobRun } from './job-run.js';
-import type { Session } from './scheduler.js';
-import { Task } from './task.js';
+import type { FlowPlan, PlanNode, PlanSlot } from './flow-plan.js';
+import { Task, type ActivationSession, type TaskRun } from './task.js';
+import type { JobWriter } from '../state/job-writer.js';
+
+/** @internal what the policy engine needs from the run of its job (`JobRun` implements it). */
+export interface PolicyRun extends TaskRun {
+  readonly plan: FlowPlan;
+  /** Enqueues a task counted as pending work. */
+  enqueueTask(task: Task): void;
+  /** A dispatched task failed before its activation started: the routine's error strategy applies. */
+  failTask(task: Task, error: unknown): void;
+  /** A delivery that could not be queued: the target routine's error strategy applies. */
+  failDelivery(task: Task, error: Error): void;
+  /** A dispatched task that turned out to have nothing to run. */
+  finishTask(): void;
+  /** Adjusts the pending count for work outside the lane. */
+  addPending(delta: number): void;
+  /** Completes the job if nothing is pending. */
+  checkSettled(): void;
+}
 
 const IMMEDIATE = immediatePolicy();
 const FIRST_ATTEMPT = Task.bitsOf(1, false, false);
 const FIRST_ATTEMPT_MERGED = Task.bitsOf(1, true, false);
 const NO_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
-const NO_QUEUES: Record<string, Record<string, unknown>[]> = Object.freeze({}) as Record<string, Record<string, unknown>[]>;
+const NO_QUEUES: Queues = Object.freeze({});
 
-type Queues = Record<string, Record<string, unknown>[]>;
+type Queues = Readonly<Record<string, readonly Record<string, unknown>[]>>;
 
 function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
@@ -48,7 +64,12 @@ export class PolicyEngine {
   private readonly timers = new Map<number, unknown>();
   private readonly slotNames: (readonly string[] | undefined)[] = [];
 
-  constructor(private readonly run: JobRun) {}
+  /** The one way this engine changes its job. */
+  private readonly w: JobWriter;
+
+  constructor(private readonly run: PolicyRun) {
+    this.w = run.state.writer;
+  }
 
   /** Throws QUEUE_FULL when the slot queue cannot take one more payload (used by `post`). */
   assertRoom(slot: PlanSlot): void {
@@ -64,44 +85,45 @@ export class PolicyEngine {
       this.run.failDelivery(task, error);
       return;
     }
-    this.queuesOf(slot.node, true)[slot.name]!.push(task.ownData());
+    this.queuesOf(slot.node, true);
+    this.w.pushSlotData(slot.node.id, slot.name, task.ownData());
     this.schedule(slot.node);
   }
 
   /** Enqueues one evaluation of `node` unless one is queued or an interval timer will do it. */
   schedule(node: PlanNode): void {
     const i = node.index;
-    if (this.evalQueued[i] === true || this.timers.has(i) || this.run.state._status !== 'running') return;
+    if (this.evalQueued[i] === true || this.timers.has(i) || this.w.status !== 'running') return;
     this.evalQueued[i] = true;
-    this.run.enqueueTask(new Task(this.run, node.evaluateSlot!, NO_DATA, this.run.state._nextTaskSeq++, FIRST_ATTEMPT));
+    this.run.enqueueTask(new Task(this.run, node.evaluateSlot!, NO_DATA, this.w.takeTaskSeq(), FIRST_ATTEMPT));
   }
 
   /** Runs an evaluation task: asks the policy, then runs the logic as one activation or waits. */
-  evaluate(task: Task, session: Session): boolean {
+  evaluate(task: Task, session: ActivationSession): boolean {
     const run = this.run;
     const state = run.state;
     const node = task.slot.node;
     if (task.attempt === 1) this.evalQueued[node.index] = false;
     const queues = this.queuesOf(node, false);
     const names = this.namesOf(node);
-    const policy = state._activationPolicies.get(node.id) ?? node.policy ?? IMMEDIATE;
+    const w = this.w;
+    const policy = state.getRoutineActivationPolicy(node.id) ?? node.policy ?? IMMEDIATE;
     let decision: PolicyDecision;
     try {
-      decision = policy.decide({ queues, slotNames: names, jobState: state, routineId: node.id, now: run.clock.now(), lastActivationAt: own(state._lastActivationAt, node.id) });
+      decision = policy.decide({ queues, slotNames: names, jobState: state, routineId: node.id, now: run.clock.now(), lastActivationAt: w.lastActivationOf(node.id) });
     } catch (err) {
       run.failTask(task, err);
       return false;
     }
     if (decision.kind === 'activate') {
-      const slotData = this.consume(queues, names, decision.take);
-      state._lastActivationAt[node.id] = run.clock.now();
+      const slotData = this.consume(node, queues, names, decision.take);
+      w.setLastActivation(node.id, run.clock.now());
       if (this.hasData(queues, names)) this.schedule(node);
       const input: LogicInput = { slotData, message: decision.message };
       return run.runTask(new Task(run, node.logicSlot!, input as unknown as Record<string, unknown>, task.seq, FIRST_ATTEMPT_MERGED), session);
     }
     if (decision.kind === 'capture') {
-      const captured = this.consume(queues, names, 'all');
-      (own(state._debugData, node.id) ?? (state._debugData[node.id] = [])).push(captured);
+      w.captureDebug(node.id, this.consume(node, queues, names, 'all'));
     } else if (decision.recheckAfter !== undefined) {
       this.arm(node, decision.recheckAfter);
     }
@@ -139,7 +161,7 @@ export class PolicyEngine {
         details: { routineId },
       });
     }
-    if (this.run.state._status !== 'running') return;
+    if (this.w.status !== 'running') return;
     const handle = this.timers.get(node.index);
     if (handle !== undefined) {
       this.run.clock.clearTimeout(handle);
@@ -183,15 +205,8 @@ export class PolicyEngine {
   }
 
   private queuesOf(node: PlanNode, create: boolean): Queues {
-    const all = this.run.state._slotQueues;
-    let queues = own(all, node.id);
-    if (queues === undefined) {
-      if (!create) return NO_QUEUES;
-      queues = {};
-      all[node.id] = queues;
-    }
-    if (create) for (const name of this.namesOf(node)) if (own(queues, name) === undefined) queues[name] = [];
-    return queues;
+    if (create) return this.w.ensureSlotQueues(node.id, this.namesOf(node));
+    return this.w.liveSlotQueues(node.id) ?? NO_QUEUES;
   }
 
   private namesOf(node: PlanNode): readonly string[] {
@@ -208,12 +223,12 @@ export class PolicyEngine {
     return false;
   }
 
-  private consume(queues: Queues, names: readonly string[], take: 'all' | Readonly<Record<string, number>>): Record<string, Record<string, unknown>[]> {
+  private consume(node: PlanNode, queues: Queues, names: readonly string[], take: 'all' | Readonly<Record<string, number>>): Record<string, Record<string, unknown>[]> {
     const out: Record<string, Record<string, unknown>[]> = {};
     for (const name of names) {
       const queue = own(queues, name);
       const n = queue === undefined ? 0 : take === 'all' ? queue.length : Math.min(own(take, name) ?? 0, queue.length);
-      out[name] = n === 0 ? [] : queue!.splice(0, n);
+      out[name] = n === 0 ? [] : this.w.takeSlotData(node.id, name, n);
     }
     return out;
   }

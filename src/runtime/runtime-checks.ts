@@ -26,7 +26,7 @@ export function assertTimeout(value: unknown, what: string): asserts value is nu
 
 /** @internal checks that a restored job's pending work and policy overrides match the flow. */
 export function checkRestorable(state: JobState, plan: FlowPlan, flowId: string): void {
-  for (const p of state._pendingTasks) {
+  for (const p of state.pendingTasks) {
     const node = plan.nodes.get(p.routineId);
     const ok = node !== undefined && (node.slots.has(p.slotName) || (p.slotName === '' && node.logic !== undefined));
     if (!ok) {
@@ -35,7 +35,7 @@ export function checkRestorable(state: JobState, plan: FlowPlan, flowId: string)
       });
     }
   }
-  for (const routineId of state._activationPolicies.keys()) {
+  for (const routineId of state.writer.overriddenRoutines()) {
     const node = plan.nodes.get(routineId);
     if (node === undefined || node.logic === undefined) {
       throw new DefinitionError(node === undefined ? ErrorCode.UNKNOWN_ROUTINE : ErrorCode.INVALID_DEFINITION, `Job ${state.jobId} overrides the activation policy of "${routineId}", which is not a logic routine of flow ${flowId}.`, {
@@ -43,7 +43,7 @@ export function checkRestorable(state: JobState, plan: FlowPlan, flowId: string)
       });
     }
   }
-  for (const d of state._deferredEvents) {
+  for (const d of state.deferredEvents) {
     const node = plan.nodes.get(d.routineId);
     if (node === undefined || !node.events.has(d.eventName)) {
       throw new DefinitionError(node === undefined ? ErrorCode.UNKNOWN_ROUTINE : ErrorCode.UNKNOWN_EVENT, `Job ${state.jobId} has a deferred event ${d.routineId}.${d.eventName} that flow ${flowId} cannot emit.`, {

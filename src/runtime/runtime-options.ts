@@ -1,6 +1,7 @@
 import type { Limits } from '../flow/limits.js';
 import type { JobState } from '../state/job-state.js';
 import type { Clock } from './clock.js';
+import type { JobStore } from '../ports/job-store.js';
 import type { FlowRegistry } from './flow-registry.js';
 
 /** Options of `new Runtime(...)`. Durations in milliseconds. */
@@ -15,6 +16,12 @@ export interface RuntimeOptions {
   maxFinishedJobs?: number;
   /** Limits for this runtime's jobs; each limit set here replaces the flow's. @default the flow's limits */
   limits?: Limits;
+  /**
+   * A durable store: every job of this runtime is created in it and each activation is
+   * committed through it before the work it produced runs. Without one, jobs live in memory
+   * only, at no cost. See docs/decisions/0004-engine-seams.md.
+   */
+  store?: JobStore;
 }
 
 /** Options of `runtime.exec`. */

@@ -8,13 +8,16 @@ import { assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { systemClock, type Clock } from './clock.js';
 import type { FlowPlan, PlanNode } from './flow-plan.js';
 import { FlowRegistry } from './flow-registry.js';
-import { JobRun } from './job-run.js';
+import type { JobRun } from './job-run.js';
 import { EventHub, type RoutiluxEvent } from './job-events.js';
 import type { Observable } from 'rxjs';
+import type { JobStore } from '../ports/job-store.js';
 import type { RuntimeExecOptions, RuntimeOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime-options.js';
 import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runtime-checks.js';
 import { Scheduler } from './scheduler.js';
-import { assertLimits, type Limits, type ResolvedLimits } from '../flow/limits.js';
+import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from '../host/job-defaults.js';
+import { JobHost } from '../host/job-host.js';
+import { assertLimits } from '../flow/limits.js';
 import { checkData } from '../utils/json-data.js';
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(JobStatus));
@@ -39,10 +42,8 @@ export class Runtime {
   private readonly registry: FlowRegistry;
   private readonly clock: Clock;
   private readonly maxFinished: number;
-  /** The limits this runtime sets (each replaces the flow's for its jobs). */
-  private readonly limits: Limits | undefined;
-  /** Jobs not finished yet (running, paused); each is driven by the JobRun in `state._run`. */
-  private readonly live = new Map<string, JobState>();
+  /** Drives the jobs on the shared scheduler; `host.live` holds the jobs not finished yet (running, paused). */
+  private readonly host: JobHost;
   private readonly hub = new EventHub();
 
   /** Every event of every job of this runtime: hot, no replay (services.md §2). */
@@ -52,13 +53,16 @@ export class Runtime {
   /** Finished jobs, oldest first. */
   private readonly finished = new Map<string, JobState>();
   private idleWaiters: (() => void)[] = [];
-  private closing: Promise<void> | undefined;
 
   constructor(options: RuntimeOptions = {}) {
     assertOptions(options, 'Runtime');
-    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'limits'], 'Runtime');
+    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'limits', 'store'], 'Runtime');
     assertLimits(options.limits, 'Runtime');
-    this.limits = options.limits === undefined ? undefined : Object.freeze({ ...options.limits });
+    const limits = options.limits === undefined ? undefined : Object.freeze({ ...options.limits });
+    const store = options.store;
+    if (store !== undefined && !isJobStore(store)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Runtime store must implement the JobStore port (create, load, commit, put, …); got ${describe(store)}.`);
+    }
     const concurrency = options.concurrency ?? 10;
     assertNumber(concurrency, 'Runtime concurrency', { min: 1, max: 10_000, integer: true });
     if (options.registry !== undefined && !(options.registry instanceof FlowRegistry)) {
@@ -73,7 +77,9 @@ export class Runtime {
     this.registry = options.registry ?? FlowRegistry.getInstance();
     this.clock = clock;
     this.maxFinished = maxFinished;
-    this.scheduler = new Scheduler(concurrency, clock);
+    const scheduler = new Scheduler(concurrency, clock);
+    this.scheduler = scheduler;
+    this.host = new JobHost({ scheduler: () => scheduler, clock, adoptRuns: false, keepPaused: true, hub: this.hub, ...(limits !== undefined ? { limits } : {}), ...(store !== undefined ? { store } : {}), onSettled: (state, left) => this.settledOne(state, left) });
   }
 
   /** The registry this runtime looks flow names up in. */
@@ -94,7 +100,7 @@ export class Runtime {
   }
   /** True once `shutdown` was called. */
   get isShutdown(): boolean {
-    return this.closing !== undefined;
+    return this.host.isShutdown;
   }
 
   /**
@@ -121,19 +127,17 @@ export class Runtime {
         if (options.entryRoutineId !== undefined || options.entryParams !== undefined) {
           throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Job ${given.jobId} is paused: exec continues it where it stopped, so entryRoutineId / entryParams cannot be given.`);
         }
-        const run = this.runFor(flow, plan, given, options.timeout ?? given._timeoutMs ?? flow.executionTimeout);
-        run.resume();
+        this.finished.delete(given.jobId);
+        this.host.resume(flow, given, options.timeout, flowName);
         return given;
       }
     }
     const entry = this.entryOf(flow, plan, options.entryRoutineId);
     const params = options.entryParams ?? {};
     assertPayload(params, 'runtime.exec entryParams');
-    checkData(params, 'runtime.exec entryParams', { limits: this.limitsOf(flow), mode: 'entry' });
-    const state = given ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit });
-    const run = this.runFor(flow, plan, state, options.timeout ?? flow.executionTimeout);
-    run.start(entry, params);
-    return state;
+    checkData(params, 'runtime.exec entryParams', { limits: this.host.limitsOf(flow), mode: 'entry' });
+    if (given !== undefined) this.finished.delete(given.jobId);
+    return this.host.start(flow, plan, entry, params, { timeout: options.timeout ?? flow.executionTimeout, maxWorkers: flow.maxWorkers, flowName, ...(given !== undefined ? { state: given } : {}) }).state;
   }
 
   /**
@@ -169,19 +173,15 @@ export class Runtime {
       });
     }
     assertPayload(data, 'runtime.post data');
-    checkData(data, 'runtime.post data', { limits: run?.state._limits ?? this.limitsOf(flow), mode: 'entry' });
-    if (run === undefined) {
-      const state = new JobState(flow.flowId, { historyLimit: flow.historyLimit });
-      run = this.runFor(flow, plan, state, flow.executionTimeout);
-      run.open();
-    }
+    checkData(data, 'runtime.post data', { limits: run?.state.writer.limits ?? this.host.limitsOf(flow), mode: 'entry' });
+    run ??= this.host.open(flow, plan, flowName);
     run.post(node, slotName, data);
     return run.state;
   }
 
   /** The job with this id (running, paused, or one of the last `maxFinishedJobs` finished), or undefined. */
   getJob(jobId: string): JobState | undefined {
-    return this.live.get(jobId) ?? this.finished.get(jobId);
+    return this.host.live.get(jobId) ?? this.finished.get(jobId);
   }
 
   /** Every job this runtime knows, optionally only those with `status`. */
@@ -189,13 +189,13 @@ export class Runtime {
     if (status !== undefined && !STATUSES.has(status)) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `listJobs(status): status must be one of ${[...STATUSES].join(', ')}; got ${describe(status)}.`);
     }
-    const all = [...this.finished.values(), ...this.live.values()];
+    const all = [...this.finished.values(), ...this.host.live.values()];
     return status === undefined ? all : all.filter((s) => s.status === status);
   }
 
   /** Cancels a job (like `flow.cancel`); resolves false when the id is unknown or the job already finished. */
   cancelJob(jobId: string, reason = ''): Promise<boolean> {
-    const state = this.live.get(jobId);
+    const state = this.host.live.get(jobId);
     if (state === undefined || state.isFinished) return Promise.resolve(false);
     return runOf(state).flow.cancel(state, reason).then(() => true);
   }
@@ -216,12 +216,8 @@ export class Runtime {
       this.assertOpen();
       const run = this.liveRun(jobId, 'resume');
       const state = run.state;
-      if (state.status === 'paused') {
-        const plan = run.flow.plan();
-        checkRestorable(state, plan, run.flow.flowId);
-        this.runFor(run.flow, plan, state, state._timeoutMs ?? run.flow.executionTimeout).resume();
-      }
-      return (state._run as JobRun).settled().then(() => state);
+      if (state.status === 'paused') this.host.resume(run.flow, state);
+      return (state.liveRun as JobRun).settled().then(() => state);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -262,32 +258,26 @@ export class Runtime {
    * later with `flow.resume`). Idempotent: later calls return the same promise.
    */
   shutdown(options: RuntimeShutdownOptions = {}): Promise<void> {
-    if (this.closing !== undefined) return this.closing;
+    if (this.host.isShutdown) return this.host.shutdown();
     let drain: number;
     let grace: number;
     try {
       assertOptions(options, 'runtime.shutdown');
       checkKeys(options, ['drainTimeout', 'grace'], 'runtime.shutdown');
-      drain = options.drainTimeout ?? 5000;
-      grace = options.grace ?? 1000;
+      drain = options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT;
+      grace = options.grace ?? DEFAULT_SHUTDOWN_GRACE;
       assertNumber(drain, 'shutdown drainTimeout (ms)', { min: 0, max: MAX_TIMEOUT });
       assertNumber(grace, 'shutdown grace (ms)', { min: 0, max: MAX_TIMEOUT });
     } catch (error) {
       return Promise.reject(error);
     }
-    this.closing = (async () => {
-      if (drain > 0) await this.waitUntilAllJobsFinished(drain);
-      const running = [...this.live.values()].filter((s) => s.status === 'running');
-      await Promise.all(running.map((s) => runOf(s).flow.cancel(s, 'runtime shutdown', { grace })));
-      if (this.live.size === 0) this.scheduler.close();
-    })();
-    return this.closing;
+    return this.host.shutdown(drain, grace, 'runtime shutdown');
   }
 
   // ---------------------------------------------------------------- internals
 
   private assertOpen(): void {
-    if (this.closing !== undefined) {
+    if (this.host.isShutdown) {
       throw new ExecutionError(ErrorCode.INVALID_STATE, 'This Runtime is shut down; create a new Runtime to run more jobs.');
     }
   }
@@ -309,7 +299,7 @@ export class Runtime {
   }
 
   private liveRun(jobId: string, what: string): JobRun {
-    const live = typeof jobId === 'string' ? this.live.get(jobId) : undefined;
+    const live = typeof jobId === 'string' ? this.host.live.get(jobId) : undefined;
     if (live !== undefined && !live.isFinished) return runOf(live);
     const state = live ?? (typeof jobId === 'string' ? this.finished.get(jobId) : undefined);
     if (state !== undefined) {
@@ -345,36 +335,13 @@ export class Runtime {
     });
   }
 
-  /** The job's run on this runtime's scheduler (reused when it already is one), tracked. */
-  private runFor(flow: Flow, plan: FlowPlan, state: JobState, timeout: number): JobRun {
-    const existing = state._run;
-    let run: JobRun;
-    if (existing instanceof JobRun && this.live.get(state.jobId) === state && existing.plan === plan) run = existing;
-    else run = new JobRun({ flow, plan, state, clock: flow.clock, timeout, scheduler: this.scheduler, maxWorkers: flow.maxWorkers, maxActivations: this.limitsOf(flow).maxActivationsPerJob, runtimeHub: this.hub });
-    state._limits = this.limitsOf(flow);
-    run.ev.runtime = this.hub;
-    this.finished.delete(state.jobId);
-    this.live.set(state.jobId, state);
-    run.onSettled = () => this.settledOne(state);
-    return run;
-  }
-
-  /** The limits of this runtime's jobs of `flow`: each limit the runtime sets replaces the flow's. */
-  private limitsOf(flow: Flow): ResolvedLimits {
-    const own = this.limits;
-    if (own === undefined) return flow.limits;
-    return { ...flow.limits, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) };
-  }
-
-  private settledOne(state: JobState): void {
-    if (state.isFinished && this.live.get(state.jobId) === state) {
-      this.live.delete(state.jobId);
-      if (this.maxFinished > 0) {
-        this.finished.set(state.jobId, state);
-        if (this.finished.size > this.maxFinished) {
-          const oldest = this.finished.keys().next().value as string;
-          this.finished.delete(oldest);
-        }
+  /** A job of this runtime settled; `left` is true when it just finished. */
+  private settledOne(state: JobState, left: boolean): void {
+    if (left && this.maxFinished > 0) {
+      this.finished.set(state.jobId, state);
+      if (this.finished.size > this.maxFinished) {
+        const oldest = this.finished.keys().next().value as string;
+        this.finished.delete(oldest);
       }
     }
     if (this.idleWaiters.length > 0 && !this.anyRunning()) {
@@ -385,7 +352,7 @@ export class Runtime {
   }
 
   private anyRunning(): boolean {
-    for (const state of this.live.values()) {
+    for (const state of this.host.live.values()) {
       const s = state.status;
       if (s === 'running' || s === 'pending') return true;
     }
@@ -393,7 +360,13 @@ export class Runtime {
   }
 }
 
+function isJobStore(value: unknown): value is JobStore {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return ['create', 'load', 'commit', 'put', 'close'].every((m) => typeof v[m] === 'function');
+}
+
 /** The JobRun driving a job of this runtime (flow.resume may have replaced the original one). */
 function runOf(state: JobState): JobRun {
-  return state._run as JobRun;
+  return state.liveRun as JobRun;
 }

@@ -4,7 +4,7 @@ import { beginDispatch, endDispatch, outsideContext } from './context-store.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
 import type { Lane } from './lane.js';
 import type { PlanSlot } from './flow-plan.js';
-import type { FanOutRest, Task } from './task.js';
+import type { ActivationSession, FanOutRest, Task } from './task.js';
 
 /**
  * @internal The fair task queue and its workers.
@@ -195,9 +195,8 @@ export class Scheduler {
     }
   }
 
-  private dequeue(): Task | null {
-    const lane = this.ringHead;
-    if (lane === null) return null;
+  /** Takes the next task of `lane`, the head of the ring. */
+  private dequeue(lane: Lane): Task {
     const task = lane.shift();
     this.queuedCount--;
     lane.active++;
@@ -224,11 +223,11 @@ export class Scheduler {
     const sliceStart = (this.tick = now);
     let sinceCheck = 0;
     for (;;) {
-      const task = this.closed ? null : this.dequeue();
-      if (task === null) break;
+      const lane = this.closed ? null : this.ringHead;
+      if (lane === null) break;
+      const task = this.dequeue(lane);
       this.activeCount++;
-      const lane = task.run.lane;
-      if (task.run.runTask(task, session)) {
+      if (lane.run.runTask(task, session)) {
         // asynchronous: this session keeps its worker slot until the activation settles
         // (the run calls session.resume()); other sessions take the rest
         this.flushTiming();
@@ -285,7 +284,7 @@ export class Scheduler {
  * @internal One worker: it drains tasks one at a time, and an asynchronous activation keeps it
  * (its worker slot) until the activation settles and the job's run calls `resume()`.
  */
-export class Session {
+export class Session implements ActivationSession {
   /** The lane of the asynchronous activation this session waits for. */
   lane: Lane | null = null;
   constructor(

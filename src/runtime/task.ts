@@ -1,9 +1,35 @@
-import type { Flow } from '../flow/flow.js';
+import type { ExecutionFlow } from '../routine/execution-context.js';
 import type { JobState } from '../state/job-state.js';
 import type { ActivationLife } from './activation-life.js';
+import type { Clock } from './clock.js';
 import type { ActiveContext } from './context-store.js';
 import type { PlanNode, PlanSlot, PlanTarget } from './flow-plan.js';
-import type { JobRun } from './job-run.js';
+
+/** @internal a worker that waits for an asynchronous activation; the run resumes it when the activation settled. */
+export interface ActivationSession {
+  /** `now`: the monotonic time, if the caller just read it. */
+  resume(now?: number): void;
+}
+
+/**
+ * @internal What a task (and the lane and scheduler that carry it) needs from the run of its
+ * job; `JobRun` implements it.
+ */
+export interface TaskRun {
+  /** What handlers see as `ctx.flow`. */
+  readonly flow: ExecutionFlow;
+  readonly clock: Clock;
+  readonly state: JobState;
+  /** The abort signal of one activation. */
+  signalOf(task: Task): AbortSignal;
+  /** An emit of `task` after it was cut loose: ignored and counted. */
+  lateEmit(task: Task): void;
+  /** Runs a dispatched task; true when it went asynchronous (`session` is resumed when it settles). */
+  runTask(task: Task, session: ActivationSession): boolean;
+  holdFor(task: Task, promise: PromiseLike<unknown>): void;
+  emitFrom(node: PlanNode, eventName: string, data: unknown, from?: Task): void;
+  nodeOf(routine: object): PlanNode;
+}
 
 /** @internal formats a task sequence number as the public task id. */
 export function taskIdOf(seq: number): string {
@@ -38,7 +64,7 @@ export class Task implements ActiveContext {
   }
 
   constructor(
-    readonly run: JobRun,
+    readonly run: TaskRun,
     readonly slot: PlanSlot,
     /** The payload; once the task runs, the handler's input (its own copy, merged if the slot merges). */
     public data: Record<string, unknown>,
@@ -78,8 +104,16 @@ export class Task implements ActiveContext {
     return this.slot.node;
   }
 
-  get flow(): Flow {
+  get flow(): ExecutionFlow {
     return this.run.flow;
+  }
+
+  get flowId(): string {
+    return this.run.flow.flowId;
+  }
+
+  get clock(): Clock {
+    return this.run.clock;
   }
 
   get jobState(): JobState {

@@ -30,7 +30,7 @@ export function summarize(job: JobState, flowName: string | undefined): JobSumma
     failed += r.failed;
   }
   // a paused job's queue is its pendingTasks; a running one's is in its live run
-  const progress = job.status === 'running' ? job._run?.progress() : undefined;
+  const progress = job.status === 'running' ? job.liveRun?.progress() : undefined;
   const summary: JobSummary = {
     jobId: job.jobId,
     flow: flowName ?? null,

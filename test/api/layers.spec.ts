@@ -36,6 +36,65 @@ function target(i: Import): string {
   return relative(src, resolve(src, dirname(i.file), i.spec)).replace(/\.js$/, '');
 }
 
+/** Relative imports between the files of src/ (value and type-only alike: a type cycle is still a cycle of meaning). */
+function importGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const i of imports) {
+    if (!i.spec.startsWith('.')) continue;
+    let to = target(i);
+    if (!statSafe(join(src, `${to}.ts`)) && statSafe(join(src, to, 'index.ts'))) to = `${to}/index`;
+    const from = i.file.replace(/\.ts$/, '');
+    if (!graph.has(from)) graph.set(from, new Set());
+    graph.get(from)!.add(to);
+  }
+  return graph;
+}
+
+function statSafe(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Strongly connected components with more than one file (Tarjan), each sorted. */
+function cyclesOf(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || graph.get(v)?.has(v)) out.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
 const valueImportsOf = (pkg: string): string[] => [...new Set(imports.filter((i) => !i.typeOnly && (i.spec === pkg || i.spec.startsWith(`${pkg}/`))).map((i) => i.file))].sort();
 
 describe('layers', () => {
@@ -83,5 +142,19 @@ describe('layers', () => {
     const core = imports.filter((i) => !/^(builtins|nest|testing|cli|server|store-sqlite)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
     const leaks = core.filter((i) => /^(builtins|nest|testing|cli|server|store-sqlite)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
     expect(leaks).toEqual([]);
+  });
+
+  it('has no import cycle in src/ (value or type-only)', () => {
+    expect(cyclesOf(importGraph())).toEqual([]);
+  });
+
+  it('detects a cycle when there is one (the checker itself)', () => {
+    const graph = new Map([
+      ['a', new Set(['b'])],
+      ['b', new Set(['c'])],
+      ['c', new Set(['a'])],
+      ['d', new Set(['a'])],
+    ]);
+    expect(cyclesOf(graph)).toEqual([['a', 'b', 'c']]);
   });
 });

@@ -4,7 +4,7 @@ import { escapeToken, type DocumentIssue } from '../documents/document-issues.js
 import type { DocumentRoutine } from '../documents/flow-document.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { isRoutiluxError } from '../errors/routilux-error.js';
-import { ErrorHandler, type ErrorHandlerOptions } from '../flow/error-handler.js';
+import { ErrorHandler, type ErrorHandlerOptions } from './error-handler.js';
 import { FunctionRegistry } from '../metadata/function-registry.js';
 import { RoutineRegistry } from '../metadata/routine-registry.js';
 import { activationPolicyFromJSON, type LogicFunction } from '../policies/activation-policy.js';

@@ -1,0 +1,168 @@
+import type { ActivationCommit, CommitOutcome, JobStore, StoredTask } from '../ports/job-store.js';
+import type { JobState } from '../state/job-state.js';
+import type { PlanSlot } from './flow-plan.js';
+import { toPending } from './pending-work.js';
+import { Task, taskIdOf, type TaskRun } from './task.js';
+
+/** @internal a delivery waiting for the commit that records it. */
+export interface HeldDelivery {
+  readonly slot: PlanSlot;
+  readonly data: Record<string, unknown>;
+  readonly seq: number;
+  readonly bits: number;
+}
+
+/** @internal what a DurableRun asks of its run. */
+export interface DurableOwner extends TaskRun {
+  /** Delivers committed work (to the lane, a policy queue, or pending tasks when paused). */
+  release(held: readonly HeldDelivery[]): void;
+  /** A write failed: the job fails with `error`. */
+  commitFailed(error: Error): void;
+}
+
+/**
+ * @internal The durable side of one job's run, when a store is configured. Everything an
+ * activation delivers is held until the commit that records it is written; commits of a job
+ * are written one after the other, in order. An activation's commit carries the job's changes
+ * since the previous commit (as changes to its document), the tasks the activation produced
+ * and the consumption of its own task; changes made outside activations (start, pause,
+ * resume, cancel, timers, posts) go out as job-level commits (`taskId: null`).
+ */
+export class DurableRun {
+  private chain: Promise<void> = Promise.resolve();
+  /** Deliveries made outside any activation (start, resume, timers, posts). */
+  private jobHeld: HeldDelivery[] = [];
+  /** Deliveries of activations that have not ended yet, by activation. */
+  private readonly taskHeld = new Map<Task, HeldDelivery[]>();
+  /** Tasks consumed outside their own activation (accepted into a policy queue). */
+  private consumed: string[] = [];
+  /** Tasks recorded as pending without being delivered (a retry waiting out its delay). */
+  private waiting: StoredTask[] = [];
+  /** Ids of the tasks pending in the store: those of the stored document, plus produced, minus consumed. */
+  private readonly stored = new Set<string>();
+  private flushQueued = false;
+  /** The next flush commits even when nothing was marked (the tracker's grouped timings land after the activation). */
+  private forceFlush = false;
+  private failed = false;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly owner: DurableOwner,
+    private readonly state: JobState,
+    private readonly flowName: string | undefined,
+  ) {
+    state.writer.recordChanges();
+  }
+
+  /** Stores the job's document before its first change: `create` for a new job, `put` for one that existed before (restored or resumed). */
+  open(isNew: boolean): void {
+    const doc = this.state.serialize();
+    this.state.writer.takeChanges(); // the document holds everything so far
+    for (const t of doc.pendingTasks) this.stored.add(t.taskId);
+    const options = this.flowName !== undefined ? { flow: this.flowName } : undefined;
+    this.write(() => (isNew ? this.store.create(doc, options) : this.store.put(doc, options)));
+  }
+
+  /** Holds a delivery until it is committed; `from` is the activation that made it, if any. */
+  hold(delivery: HeldDelivery, from: Task | undefined): void {
+    if (from !== undefined && this.taskHeld.has(from)) this.taskHeld.get(from)!.push(delivery);
+    else {
+      this.jobHeld.push(delivery);
+      this.scheduleFlush();
+    }
+  }
+
+  /** An activation starts: what it delivers is held for its own commit. */
+  began(task: Task): void {
+    this.taskHeld.set(task, []);
+  }
+
+  /** Records `task` as pending work without delivering it (a retry waiting for its timer). */
+  waitingTask(task: Task, delayMs: number): void {
+    this.waiting.push(toPending(task, delayMs));
+  }
+
+  /** A task was consumed outside an activation of its own (data accepted into a policy queue). */
+  consumedTask(seq: number): void {
+    this.consumed.push(taskIdOf(seq));
+    this.scheduleFlush();
+  }
+
+  /** An activation ended: commit its changes, what it produced and its own task, then release what it produced. */
+  ended(task: Task, outcome: CommitOutcome): void {
+    const held = this.taskHeld.get(task) ?? [];
+    this.taskHeld.delete(task);
+    const all = this.jobHeld.length > 0 ? [...this.jobHeld, ...held] : held;
+    this.jobHeld = [];
+    this.commit(task.taskId, task.attempt, outcome, all, [task.taskId]);
+  }
+
+  /**
+   * Commits whatever changed outside activations (soon, once per microtask). `force` when the
+   * job stops running (pause, end): the commit then also carries the latest metrics.
+   */
+  scheduleFlush(force = false): void {
+    if (force) this.forceFlush = true;
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flushJob();
+    });
+  }
+
+  /** Resolves once every commit so far (and a flush already scheduled) is written. */
+  idle(): Promise<void> {
+    const chain = this.chain;
+    return chain.then(() => (chain === this.chain && !this.flushQueued ? undefined : this.idle()));
+  }
+
+  private flushJob(): void {
+    const force = this.forceFlush;
+    this.forceFlush = false;
+    if (!force && this.jobHeld.length === 0 && this.consumed.length === 0 && this.waiting.length === 0 && !this.state.writer.hasChanges) return;
+    const held = this.jobHeld;
+    this.jobHeld = [];
+    this.commit(null, 0, undefined, held, []);
+  }
+
+  private commit(taskId: string | null, attempt: number, outcome: CommitOutcome | undefined, held: readonly HeldDelivery[], consumed: string[]): void {
+    const changes = this.state.writer.takeChanges();
+    const produced: StoredTask[] = [...this.waiting, ...held.map((h) => toPending(new Task(this.owner, h.slot, h.data, h.seq, h.bits), 0))];
+    this.waiting = [];
+    let gone = this.consumed.length > 0 ? [...this.consumed, ...consumed] : consumed;
+    // A finished job keeps no pending work: whatever the store still holds is consumed with it.
+    if (this.state.isFinished) gone = [...new Set([...gone, ...this.stored])];
+    for (const id of gone) this.stored.delete(id);
+    for (const t of produced) this.stored.add(t.taskId);
+    if (this.state.isFinished) {
+      produced.length = 0;
+      this.stored.clear();
+    }
+    const commit: ActivationCommit = {
+      jobId: this.state.jobId,
+      taskId,
+      attempt,
+      ...(outcome !== undefined ? { outcome } : {}),
+      changes: changes ?? {},
+      produced,
+      consumed: gone,
+    };
+    this.consumed = [];
+    this.write(() => this.store.commit(commit), held);
+  }
+
+  private write(op: () => Promise<unknown>, release: readonly HeldDelivery[] = []): void {
+    this.chain = this.chain.then(async () => {
+      if (this.failed) return;
+      try {
+        await op();
+      } catch (error) {
+        this.failed = true;
+        this.owner.commitFailed(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (release.length > 0) this.owner.release(release);
+    });
+  }
+}
