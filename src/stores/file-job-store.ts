@@ -1,248 +1,294 @@
-// A JobStore on the file system: one JSON document per job, in the format `jobState.save`
-// writes (and `JobState.load` reads), so a saved file and a stored job are the same thing.
-import { readdir, rm } from 'node:fs/promises';
+// A JobStore on the file system: one JSON file per job (its document and the store's
+// bookkeeping), replaced atomically on every write, plus `leases.json` and `flows.json`.
+// The store keeps every job in memory too (a JobTable) and writes each change through.
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode } from '../errors/error-codes.js';
 import { ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
-import type { ActivationCommit, JobLease, JobPage, JobStore, ListJobsQuery, StoredJson, StoredJobSummary } from '../ports/job-store.js';
+import { StoreError } from '../errors/store-error.js';
+import type { ActivationCommit, JobLease, JobPage, JobStore, ListJobsQuery, RetentionOptions, StoredJson } from '../ports/job-store.js';
+import type { Clock } from '../runtime/clock.js';
 import type { SerializedJobState } from '../serialization/job-state-serializer.js';
-import { assertName, describe } from '../utils/guards.js';
-import { checkActivationCommit } from './activation-commit.js';
-import { applyActivationCommit } from './apply-commit.js';
+import type { JobStatus } from '../state/job-types.js';
+import { describe, isPlainObject } from '../utils/guards.js';
 import { checkStoredJob } from './job-document.js';
-import { loadJobDocument, saveJobDocument } from './json-file.js';
+import { copyStoredJson } from './stored-json.js';
+import { JobTable, type HeldLease, type JobEntry, type TableObserver } from './job-table.js';
 
 /** Options of {@link FileJobStore}. */
 export interface FileJobStoreOptions {
-  /** Directory of the store (created on first write): `jobs/<jobId>.json`, `jobs/<jobId>.meta.json`, `flows/<name>.json`. */
+  /** Directory of the store (created on first use): `jobs/<jobId>.json`, `leases.json`, `flows.json`. */
   readonly directory: string;
+  /** Which finished jobs to keep (the others are removed when a job finishes or jobs are listed). */
+  readonly retention?: RetentionOptions;
+  /** Time source for lease expiry and retention by age (default: the system clock). */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
-interface JobMeta {
-  flow?: string;
-  /** `taskId/attempt` of every activation committed. */
-  committed: string[];
+/** What one job file holds. */
+interface JobFile {
+  readonly format: 'routilux-file-store/1';
+  readonly seq: number;
+  readonly flow?: string;
+  readonly summary: JobEntry['summary'];
+  readonly committed: readonly string[];
+  readonly doc: SerializedJobState;
 }
 
-const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+const FORMAT = 'routilux-file-store/1';
+const OPTIONS: ReadonlySet<string> = new Set(['directory', 'retention', 'clock']);
+
+/** The file name of a job: its id, encoded so any valid id is a safe file name. */
+function fileNameOf(jobId: string): string {
+  return `${encodeURIComponent(jobId).replace(/\./g, '%2E')}.json`;
+}
+
+async function writeAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(value), 'utf8');
+  await rename(tmp, path);
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return JSON.parse(text) as unknown;
+}
+
+/** A copy of a caller's JSON input, taken when the call is made. */
+function snapshot<T>(value: T, what: string): T {
+  return copyStoredJson(value as unknown as StoredJson, what) as unknown as T;
+}
+
+function noInput(): undefined {
+  return undefined;
+}
 
 /**
- * A {@link JobStore} that keeps each job as a JSON file (the format of `jobState.save`),
- * replaced atomically on every write. Writes to one job are applied one after the other.
- * Leases are held in this process only: the store suits one process at a time (a second
- * process opening the same directory is not detected).
+ * A {@link JobStore} that keeps each job as a JSON file in `directory`, written atomically
+ * (write a temporary file, rename) after every change, so a crash leaves each job either
+ * before or after a commit, never in between. It reads the directory once, on first use,
+ * and then serves reads from memory: it suits one process at a time (a second process using
+ * the same directory is not detected; use the SQLite or Redis store for that). Leases and
+ * fences are written too, so a restarted process still refuses a stale writer.
  *
  * @example
  * const runtime = new Runtime({ store: new FileJobStore({ directory: './state' }) });
  */
 export class FileJobStore implements JobStore {
-  private readonly directory: string;
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly leases = new Map<string, { owner: string; fence: number; until: number }>();
-  private readonly fences = new Map<string, number>();
-  private closed = false;
+  readonly #directory: string;
+  readonly #table: JobTable;
+  #ready: Promise<void> | undefined;
+  /** Writes in order: each mutation appends its file writes to this chain. */
+  #chain: Promise<void> = Promise.resolve();
+  #dirty = new Set<string>();
+  #removed = new Set<string>();
+  #flowsDirty = false;
+  #leasesDirty = false;
+  #closed = false;
 
   constructor(options: FileJobStoreOptions) {
     if (typeof options !== 'object' || options === null || typeof options.directory !== 'string' || options.directory.length === 0) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `FileJobStore needs { directory: string }; got ${describe(options)}.`);
     }
     for (const key of Object.keys(options)) {
-      if (key !== 'directory') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Unknown FileJobStore option "${key}"; known options: directory.`, { details: { option: key } });
+      if (!OPTIONS.has(key)) throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Unknown FileJobStore option "${key}"; known options: ${[...OPTIONS].join(', ')}.`, { details: { option: key } });
     }
-    this.directory = options.directory;
+    this.#directory = options.directory;
+    const clock = options.clock;
+    const observer: TableObserver = {
+      changed: (jobId) => {
+        this.#dirty.add(jobId);
+        this.#removed.delete(jobId);
+      },
+      removed: (jobId) => {
+        this.#dirty.delete(jobId);
+        this.#removed.add(jobId);
+      },
+      flowsChanged: () => {
+        this.#flowsDirty = true;
+      },
+      leasesChanged: () => {
+        this.#leasesDirty = true;
+      },
+    };
+    this.#table = new JobTable(options.retention, clock === undefined ? Date.now : () => clock.now(), observer);
   }
 
-  /** Stores a new job document. A second create of the same id is `INVALID_ARGUMENT`. */
+  /** The store's directory. */
+  get directory(): string {
+    return this.#directory;
+  }
+
   create(job: SerializedJobState, options: { readonly flow?: string } = {}): Promise<void> {
-    return this.serial(job.jobId, async () => {
-      if ((await this.read(job.jobId)) !== undefined) {
-        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Job ${job.jobId} is already in the store; create each job once (put replaces a document).`, { details: { jobId: job.jobId } });
-      }
-      await this.writeMeta(job.jobId, { ...(options.flow !== undefined ? { flow: options.flow } : {}), committed: [] });
-      await saveJobDocument(this.jobPath(job.jobId), job, 'FileJobStore.create');
-    });
+    return this.#write(() => snapshot(job, 'create: job document'), (copy) => this.#table.create(copy, options));
   }
 
-  /** The job's current document, or `undefined`. */
   load(jobId: string): Promise<SerializedJobState | undefined> {
-    return this.serial(jobId, () => this.read(jobId));
+    return this.#read(() => this.#table.load(jobId));
   }
 
-  /** Applies one commit; `false` when that `{ taskId, attempt }` was already committed. */
   commit(commit: ActivationCommit): Promise<boolean> {
-    return this.serial(commit.jobId, async () => {
-      const doc = await this.read(commit.jobId);
-      if (doc === undefined) throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `No job ${commit.jobId} in the store; create it before committing to it.`, { details: { jobId: commit.jobId } });
-      const meta = await this.readMeta(commit.jobId);
-      const key = commit.taskId === null ? undefined : `${commit.taskId}/${commit.attempt}`;
-      if (key !== undefined && meta.committed.includes(key)) return false;
-      // the document carries the commit; the meta file only remembers it for idempotency
-      await saveJobDocument(this.jobPath(commit.jobId), applyActivationCommit(doc, checkActivationCommit(commit)), 'FileJobStore.commit');
-      if (key !== undefined) await this.writeMeta(commit.jobId, { ...meta, committed: [...meta.committed, key] });
-      return true;
-    });
+    return this.#write(() => snapshot(commit, 'Commit'), (copy) => this.#table.commit(copy));
   }
 
-  /** Replaces a job's whole document. */
   put(job: SerializedJobState, options: { readonly flow?: string; readonly fence?: number } = {}): Promise<void> {
-    return this.serial(job.jobId, async () => {
-      const meta = await this.readMeta(job.jobId);
-      await this.writeMeta(job.jobId, { ...meta, ...(options.flow !== undefined ? { flow: options.flow } : {}) });
-      await saveJobDocument(this.jobPath(job.jobId), job, 'FileJobStore.put');
-    });
+    return this.#write(() => snapshot(job, 'put: job document'), (copy) => this.#table.put(copy, options));
   }
 
-  /** Takes the job's lease (per process); `undefined` while another owner's lease is valid. */
-  async acquire(jobId: string, owner: string, ttlMs: number): Promise<JobLease | undefined> {
-    const now = Date.now();
-    const held = this.leases.get(jobId);
-    if (held !== undefined && held.owner !== owner && held.until > now) return undefined;
-    const fence = (this.fences.get(jobId) ?? 0) + 1;
-    this.fences.set(jobId, fence);
-    this.leases.set(jobId, { owner, fence, until: now + ttlMs });
-    return { jobId, fence };
+  acquire(jobId: string, owner: string, ttlMs: number): Promise<JobLease | undefined> {
+    return this.#write(noInput, () => this.#table.acquire(jobId, owner, ttlMs));
   }
 
-  /** Gives a lease back. */
-  async release(lease: JobLease): Promise<void> {
-    if (this.leases.get(lease.jobId)?.fence === lease.fence) this.leases.delete(lease.jobId);
+  release(lease: JobLease): Promise<void> {
+    return this.#write(() => snapshot(lease, 'release: lease'), (copy) => this.#table.release(copy));
   }
 
-  /** Ids of unfinished jobs. */
-  async listUnfinished(): Promise<readonly string[]> {
-    return (await this.summaries()).filter((s) => !FINISHED.has(s.status)).map((s) => s.jobId);
+  listUnfinished(): Promise<readonly string[]> {
+    return this.#read(() => this.#table.listUnfinished());
   }
 
-  /** Jobs newest first (by `createdAt`), filtered and paged; the cursor is the offset of the next page. */
-  async listJobs(query: ListJobsQuery = {}): Promise<JobPage> {
-    const limit = query.limit ?? 50;
-    const start = query.cursor === undefined ? 0 : Number(query.cursor);
-    if (!Number.isInteger(start) || start < 0) throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `listJobs cursor ${describe(query.cursor)} is not one this store returned.`);
-    const all = (await this.summaries())
-      .filter((s) => (query.status === undefined || s.status === query.status) && (query.flow === undefined || s.flow === query.flow))
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    const items = all.slice(start, start + limit);
-    return { items, nextCursor: start + limit < all.length ? String(start + limit) : null };
+  listJobs(query?: ListJobsQuery): Promise<JobPage> {
+    return this.#write(() => snapshot(query ?? {}, 'listJobs: query'), (copy) => this.#table.listJobs(copy)); // listing applies retention, which may remove files
   }
 
-  /** Same as {@link FileJobStore.load}. */
   getJob(jobId: string): Promise<SerializedJobState | undefined> {
     return this.load(jobId);
   }
 
-  /** Deletes a finished job; an unfinished one is `INVALID_ARGUMENT`; `false` when unknown. */
   deleteJob(jobId: string): Promise<boolean> {
-    return this.serial(jobId, async () => {
-      const doc = await this.read(jobId);
-      if (doc === undefined) return false;
-      if (!FINISHED.has(doc.status)) throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Job ${jobId} is ${doc.status}; only a finished job can be deleted (cancel it first).`, { details: { jobId, status: doc.status } });
-      await rm(this.jobPath(jobId), { force: true });
-      await rm(this.metaPath(jobId), { force: true });
-      return true;
-    });
+    return this.#write(noInput, () => this.#table.deleteJob(jobId));
   }
 
-  /** Stores a flow document under `name`. */
   putFlow(name: string, document: StoredJson): Promise<void> {
-    assertName(name, 'flow name');
-    return saveJobDocument(join(this.directory, 'flows', `${name}.json`), document, 'FileJobStore.putFlow');
+    return this.#write(() => snapshot(document, `putFlow: flow ${String(name)}`), (copy) => this.#table.putFlow(name, copy));
   }
 
-  /** Deletes a flow document; `false` when unknown. */
-  async deleteFlow(name: string): Promise<boolean> {
-    assertName(name, 'flow name');
-    const path = join(this.directory, 'flows', `${name}.json`);
-    const existed = (await this.tryLoad(path)) !== undefined;
-    await rm(path, { force: true });
-    return existed;
+  deleteFlow(name: string): Promise<boolean> {
+    return this.#write(noInput, () => this.#table.deleteFlow(name));
   }
 
-  /** Every stored flow document. */
-  async listFlows(): Promise<ReadonlyArray<{ readonly name: string; readonly document: StoredJson }>> {
-    const out: { name: string; document: StoredJson }[] = [];
-    for (const file of await this.names('flows')) {
-      if (!file.endsWith('.json')) continue;
-      const document = await this.tryLoad(join(this.directory, 'flows', file));
-      if (document !== undefined) out.push({ name: file.slice(0, -5), document: document as StoredJson });
-    }
-    return out;
+  listFlows(): Promise<ReadonlyArray<{ readonly name: string; readonly document: StoredJson }>> {
+    return this.#read(() => this.#table.listFlows());
   }
 
-  /** Waits for the writes under way; idempotent. */
+  /** Waits for the writes in progress, then refuses every further call. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled([...this.queues.values()]);
+    this.#closed = true;
+    await this.#chain.catch(() => undefined);
   }
 
-  private serial<T>(jobId: string, op: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new ExecutionError(ErrorCode.INVALID_STATE, 'This FileJobStore is closed; open a new one.'));
-    try {
-      assertName(jobId, 'jobId');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const next = (this.queues.get(jobId) ?? Promise.resolve()).then(op, op);
-    const settled = next.then(
+  #open(): void {
+    if (this.#closed) throw new ExecutionError(ErrorCode.INVALID_STATE, `This FileJobStore (${this.#directory}) is closed; create a new store.`);
+  }
+
+  async #read<T>(op: () => T): Promise<T> {
+    this.#open();
+    await this.#load();
+    await this.#chain;
+    return op();
+  }
+
+  /**
+   * Takes a copy of the caller's input now (`take`: later changes to it change nothing),
+   * runs `op` on the table in call order, then writes what it changed; resolves once that is
+   * on disk.
+   */
+  async #write<I, T>(take: () => I, op: (input: I) => T): Promise<T> {
+    this.#open();
+    const input = take();
+    await this.#load();
+    const run = this.#chain.then(async () => {
+      const result = op(input);
+      await this.#flush();
+      return result;
+    });
+    this.#chain = run.then(
       () => undefined,
       () => undefined,
     );
-    this.queues.set(jobId, settled);
-    void settled.then(() => {
-      if (this.queues.get(jobId) === settled) this.queues.delete(jobId);
-    });
-    return next;
+    return run;
   }
 
-  private jobPath(jobId: string): string {
-    return join(this.directory, 'jobs', `${jobId}.json`);
+  async #flush(): Promise<void> {
+    const jobs = join(this.#directory, 'jobs');
+    for (const jobId of this.#dirty) {
+      const entry = this.#table.jobs.get(jobId);
+      if (entry?.doc === undefined) continue;
+      const file: JobFile = {
+        format: FORMAT,
+        seq: entry.seq,
+        ...(entry.flow !== undefined ? { flow: entry.flow } : {}),
+        summary: entry.summary,
+        committed: [...entry.committed],
+        doc: entry.doc,
+      };
+      await writeAtomic(join(jobs, fileNameOf(jobId)), file);
+    }
+    this.#dirty.clear();
+    for (const jobId of this.#removed) await rm(join(jobs, fileNameOf(jobId)), { force: true });
+    this.#removed.clear();
+    if (this.#leasesDirty) {
+      this.#leasesDirty = false;
+      const leases = Object.fromEntries([...this.#table.fences].map(([id, fence]) => [id, { fence, lease: this.#table.leases.get(id) ?? null }]));
+      await writeAtomic(join(this.#directory, 'leases.json'), leases);
+    }
+    if (this.#flowsDirty) {
+      this.#flowsDirty = false;
+      await writeAtomic(join(this.#directory, 'flows.json'), Object.fromEntries(this.#table.flows));
+    }
   }
 
-  private metaPath(jobId: string): string {
-    return join(this.directory, 'jobs', `${jobId}.meta.json`);
+  /** Reads the directory once: every job file, the leases and the flows. */
+  #load(): Promise<void> {
+    return (this.#ready ??= this.#readDirectory());
   }
 
-  private async read(jobId: string): Promise<SerializedJobState | undefined> {
-    const doc = await this.tryLoad(this.jobPath(jobId));
-    return doc === undefined ? undefined : checkStoredJob(doc as SerializedJobState, `FileJobStore: job ${jobId}`);
+  async #readDirectory(): Promise<void> {
+    const jobs = join(this.#directory, 'jobs');
+    await mkdir(jobs, { recursive: true });
+    for (const name of (await readdir(jobs)).sort()) {
+      if (!name.endsWith('.json')) continue;
+      this.#restoreJob(decodeURIComponent(name.slice(0, -'.json'.length)), await readJson(join(jobs, name)).catch((error: unknown) => error));
+    }
+    const leases = await readJson(join(this.#directory, 'leases.json'));
+    if (isPlainObject(leases)) {
+      for (const [jobId, raw] of Object.entries(leases)) {
+        if (!isPlainObject(raw) || !Number.isInteger(raw['fence'])) continue;
+        this.#table.fences.set(jobId, raw['fence'] as number);
+        const lease = raw['lease'];
+        if (isPlainObject(lease)) this.#table.leases.set(jobId, lease as unknown as HeldLease);
+      }
+    }
+    const flows = await readJson(join(this.#directory, 'flows.json'));
+    if (isPlainObject(flows)) for (const [name, document] of Object.entries(flows)) this.#table.flows.set(name, document as StoredJson);
   }
 
-  private async readMeta(jobId: string): Promise<JobMeta> {
-    const meta = (await this.tryLoad(this.metaPath(jobId))) as JobMeta | undefined;
-    return meta ?? { committed: [] };
-  }
-
-  private writeMeta(jobId: string, meta: JobMeta): Promise<void> {
-    return saveJobDocument(this.metaPath(jobId), meta, 'FileJobStore');
-  }
-
-  private async tryLoad(path: string): Promise<unknown> {
+  /** One job file back into the table; a damaged one is kept as corrupt (listed, but loading it is `CORRUPT_STATE`). */
+  #restoreJob(jobId: string, raw: unknown): void {
+    if (!isPlainObject(raw) || raw['format'] !== FORMAT || !isPlainObject(raw['summary']) || !Number.isInteger(raw['seq'])) {
+      throw new StoreError(ErrorCode.CORRUPT_STATE, `The file of job ${jobId} in ${this.#directory} is not a routilux file store job (${raw instanceof Error ? raw.message : 'unknown layout'}); move it away or restore it from a backup.`, {
+        details: { jobId, directory: this.#directory },
+      });
+    }
+    const summary = raw['summary'] as unknown as JobEntry['summary'];
+    const entry: JobEntry = {
+      doc: undefined,
+      summary: { flowId: String(summary.flowId), status: summary.status as JobStatus, createdAt: String(summary.createdAt), updatedAt: String(summary.updatedAt) },
+      flow: typeof raw['flow'] === 'string' ? raw['flow'] : undefined,
+      seq: raw['seq'] as number,
+      committed: new Set(Array.isArray(raw['committed']) ? raw['committed'].map(String) : []),
+    };
     try {
-      return await loadJobDocument(path, 'FileJobStore');
+      entry.doc = checkStoredJob(raw['doc'] as SerializedJobState, `job ${jobId}`);
     } catch (error) {
-      if ((error as { code?: string }).code === ErrorCode.FILE_NOT_FOUND) return undefined;
-      throw error;
+      entry.corrupt = error instanceof Error ? error.message : String(error);
     }
-  }
-
-  private async names(folder: string): Promise<string[]> {
-    try {
-      return await readdir(join(this.directory, folder));
-    } catch {
-      return [];
-    }
-  }
-
-  private async summaries(): Promise<StoredJobSummary[]> {
-    const out: StoredJobSummary[] = [];
-    for (const file of await this.names('jobs')) {
-      if (!file.endsWith('.json') || file.endsWith('.meta.json')) continue;
-      const jobId = file.slice(0, -5);
-      const doc = await this.read(jobId);
-      if (doc === undefined) continue;
-      const meta = await this.readMeta(jobId);
-      out.push({ jobId, flowId: doc.flowId, ...(meta.flow !== undefined ? { flow: meta.flow } : {}), status: doc.status as StoredJobSummary['status'], createdAt: doc.createdAt, updatedAt: doc.updatedAt });
-    }
-    return out;
+    this.#table.restore(jobId, entry);
   }
 }

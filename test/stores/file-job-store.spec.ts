@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileJobStore, Flow, FlowRegistry, JobState, Runtime, RoutineBase, type ExecutionContext } from '../../src/index.js';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { FileJobStore, Flow, FlowRegistry, JobState, Runtime, RoutineBase, type ExecutionContext, type JobStore } from '../../src/index.js';
+import { describeJobStoreConformance } from '../../src/testing/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 let dir: string;
@@ -53,7 +55,7 @@ describe('FileJobStore', () => {
     await expect(store.load('job-1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
-  it('stores jobs in the format of jobState.save, so a stored job loads with JobState.load', async () => {
+  it('keeps what a Runtime commits: a new store on the same directory loads the job, and JobState.deserialize reads it back', async () => {
     const clock = new ManualClock();
     const registry = new FlowRegistry();
     const flow = new Flow({ flowId: 'counter', clock });
@@ -66,15 +68,51 @@ describe('FileJobStore', () => {
     expect(await runtime.waitUntilAllJobsFinished()).toBe(true);
     expect(job.status).toBe('completed');
     expect(await store.load(job.jobId)).toEqual(job.serialize());
-    const restored = await JobState.load(join(dir, 'jobs', `${job.jobId}.json`));
-    expect(restored.serialize()).toEqual(job.serialize());
     await runtime.shutdown();
     await store.close();
+    const again = new FileJobStore({ directory: dir });
+    const restored = JobState.deserialize(await again.load(job.jobId));
+    expect(restored.serialize()).toEqual(job.serialize());
+    await again.close();
   });
 
   it('refuses bad options and ids', async () => {
     expect(() => new FileJobStore({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new FileJobStore({ directory: dir, extra: 1 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    await expect(new FileJobStore({ directory: dir }).load('../escape')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(new FileJobStore({ directory: dir }).load('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // every valid id is a safe file name inside the directory
+    const store = new FileJobStore({ directory: join(dir, 'inner') });
+    await store.create(new JobState('f', { jobId: 'a:b..c' }).serialize());
+    await store.close();
+    expect(await readdir(join(dir, 'inner', 'jobs'))).toEqual(['a%3Ab%2E%2Ec.json']);
+    expect(await new FileJobStore({ directory: join(dir, 'inner') }).load('a:b..c')).toMatchObject({ jobId: 'a:b..c' });
   });
+});
+
+let n = 0;
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+async function freshDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), `routilux-file-conf-${++n}-`));
+  dirs.push(d);
+  return d;
+}
+
+describeJobStoreConformance('FileJobStore', async (options) => new FileJobStore({ directory: await freshDir(), ...options }), {
+  async reopen(store: JobStore) {
+    const directory = (store as FileJobStore).directory;
+    await store.close();
+    return new FileJobStore({ directory });
+  },
+  async corrupt(store: JobStore, jobId: string) {
+    const directory = (store as FileJobStore).directory;
+    await store.close();
+    const path = join(directory, 'jobs', `${jobId}.json`);
+    const file = JSON.parse(await readFile(path, 'utf8')) as { doc: Record<string, unknown> };
+    file.doc = { ...file.doc, pendingTasks: [{ taskId: 'torn' }] };
+    await writeFile(path, JSON.stringify(file));
+    return new FileJobStore({ directory });
+  },
 });
