@@ -109,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (work !== '') rmSync(work, { recursive: true, force: true });
-});
+}, 120_000); // two installed projects (the consumer and the scaffold) to delete
 
 describe('the packed package', () => {
   it('should have a consumer program for every subpath of exports', () => {
