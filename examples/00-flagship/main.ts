@@ -1,5 +1,6 @@
 /**
- * Flagship example — run with `npm start`.
+ * Flagship example in code — `npm start` runs the same flow through the CLI from flow.yaml;
+ * this file runs it with the library API: `node --import tsx examples/00-flagship/main.ts`.
  *
  * A small document-analysis pipeline:
  *
@@ -16,10 +17,11 @@
  * Options: `npm start -- --max-retries 0` turns retries off, so the flaky step fails the job
  * (the process then exits with code 1).
  */
+import { readFileSync } from 'node:fs';
 import { CallbackOutputHandler, JobState } from 'routilux';
 import { createFlagshipFlow, type DocPart } from './flow.js';
 
-// The routines and the wiring are in flow.ts.
+// The routines are in routines.ts, the wiring in flow.ts (and flow.yaml).
 
 function parseMaxRetries(argv: readonly string[]): number {
   const i = argv.indexOf('--max-retries');
@@ -32,14 +34,8 @@ function parseMaxRetries(argv: readonly string[]): number {
 const maxRetries = parseMaxRetries(process.argv.slice(2));
 const flow = createFlagshipFlow({ maxRetries });
 
-const docs = [
-  'The quick brown fox jumps over the lazy dog',
-  'Der Hund und die Katze schlafen',
-  'Le chat et la souris jouent ensemble',
-  'Release 2 ships on day 14 with 3 fixes',
-  'Routines talk through slots and events',
-  'Version 7 of the parser handles 12 edge cases',
-];
+// The same documents `npm start` gives the CLI (--params @examples/00-flagship/params.json).
+const { docs } = JSON.parse(readFileSync(new URL('./params.json', import.meta.url), 'utf8')) as { docs: string[] };
 
 // ------------------------------------------------------------------ run
 

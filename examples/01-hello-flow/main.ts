@@ -3,35 +3,12 @@
  *
  * `Greeter` uses the decorator form, `Shouter` the programmatic form; they behave the same
  * way and can be mixed in one flow. The connection renames a payload key with a
- * parameter mapping, and the job's history shows what happened.
+ * parameter mapping, and the job's history shows what happened. The routines are in
+ * routines.ts; flow.yaml is the same flow as a document
+ * (`npx tsx src/cli/main.ts run examples/01-hello-flow/flow.yaml --import ./examples/01-hello-flow/routines.ts -p name=routilux`).
  */
-import { Event, Flow, Routine, RoutineBase, Slot, event, type ExecutionContext } from 'routilux';
-
-@Routine({ name: 'hello.greeter' })
-class Greeter extends RoutineBase {
-  @Event('greeting', { params: ['message'] })
-  readonly greeting = event<{ message: string }>();
-
-  @Slot('trigger')
-  onTrigger(data: { name: string }, ctx: ExecutionContext): void {
-    console.log(`greeter: activation ${ctx.taskId} of job ${ctx.jobState.jobId.slice(0, 8)}…`);
-    this.greeting.emit({ message: `Hello, ${data.name}` });
-    console.log('greeter: emit() returned; the shouter has not run yet');
-  }
-}
-
-class Shouter extends RoutineBase {
-  constructor() {
-    super();
-    this.defineEvent('shouted', ['text']);
-    // The connection maps `message` → `text`, so this slot reads `text`.
-    this.defineSlot<{ text: string }>('input', (data) => {
-      const text = `${data.text.toUpperCase()}${this.getConfig('suffix', '')}`;
-      console.log(`shouter: ${text}`);
-      this.sendOutput('shout', text);
-    });
-  }
-}
+import { Flow } from 'routilux';
+import { Greeter, Shouter } from './routines.js';
 
 const flow = new Flow({ flowId: 'hello' });
 const greeter = flow.addRoutine(Greeter); // a class is resolved through the DI container; id defaults to the type name

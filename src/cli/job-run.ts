@@ -1,7 +1,7 @@
 import type { Flow, JobState } from '../index.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { pollJob, type ProgressFeed } from './progress/feed.js';
+import type { ProgressFeed } from './progress/feed.js';
 import { liveView, plainView } from './progress/views.js';
 
 /** The summary `run` and `resume` print (services.md §4). */
@@ -30,16 +30,20 @@ function summaryText(s: RunSummary): string {
   return [`job ${s.jobId} ${s.status} in ${s.durationMs} ms`, ...rows, ...error].join('\n');
 }
 
+/** @internal how often the views sample the job: 10 times a second on a TTY, once a second in plain lines. */
+export function progressInterval(ctx: CommandContext): number {
+  return ctx.live ? 100 : 1000;
+}
+
 /**
- * @internal Follows a started (or resumed) job with the live view or plain lines, then
- * saves it when asked (whatever the outcome), prints the summary and returns the exit code.
+ * @internal Follows a started (or resumed) job with the live view or plain lines, fed by
+ * `feed` (made before the job started), then saves it when asked (whatever the outcome),
+ * prints the summary and returns the exit code.
  */
-export async function followJob(ctx: CommandContext, flow: Flow, job: JobState, settled: Promise<JobState>, title: string, save: string | undefined, feed?: ProgressFeed): Promise<number> {
-  const started = performance.now();
+export async function followJob(ctx: CommandContext, flow: Flow, job: JobState, settled: Promise<JobState>, title: string, save: string | undefined, feed: ProgressFeed, started: number): Promise<number> {
   const view = ctx.options.json ? undefined : ctx.live ? liveView(ctx.io.stderr, title) : plainView((line) => ctx.progress(line));
-  const source = feed ?? pollJob(flow, job, ctx.live ? 100 : 1000);
   try {
-    await Promise.all([source.follow((p) => view?.update(p)), settled]);
+    await Promise.all([feed.follow(job, (p) => view?.update(p), (o) => view?.output(o)), settled]);
   } finally {
     view?.close();
   }

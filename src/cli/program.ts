@@ -71,7 +71,9 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      // a command group called without its subcommand: the help went to stderr; that is bad usage
+      if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       const message = error.message.replace(/^error:\s*/i, '').replace(/\n[\s\S]*$/, '');
       writeError(io, json, { code: 'INVALID_ARGUMENT', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}; see routilux --help.`, exitCode: EXIT.USAGE });
       return EXIT.USAGE;

@@ -53,6 +53,8 @@ export const ErrorCode = {
   UNKNOWN_ROUTE: 'UNKNOWN_ROUTE',
   IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  // the CLI's client commands (services.md §4)
+  SERVER_UNREACHABLE: 'SERVER_UNREACHABLE',
 } as const;
 
 /** Union of every stable error code (see {@link ErrorCode}). */

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { Ajv } from 'ajv';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type preValidationHookHandler } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type preValidationHookHandler } from 'fastify';
 import { KeyVerifier, UNAUTHENTICATED_BODY, anonymous, identify } from './auth.js';
 import type { ServerContext } from './context.js';
 import { eventSourceOf } from './engine-seam.js';
@@ -75,7 +75,7 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
     bodyLimit: o.bodyLimit,
     trustProxy: o.trustProxy,
     ...(o.logger === false ? { logger: false } : { loggerInstance: o.logger as unknown as FastifyBaseLogger }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // JSON.parse keeps "__proto__" as an own data key (no pollution); the preValidation hook
     // then refuses it, and "constructor" / "prototype", at any depth with FORBIDDEN_KEY and its path
     onProtoPoisoning: 'ignore',

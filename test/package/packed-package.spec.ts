@@ -109,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (work !== '') rmSync(work, { recursive: true, force: true });
-});
+}, 120_000); // two installed projects (the consumer and the scaffold) to delete
 
 describe('the packed package', () => {
   it('should have a consumer program for every subpath of exports', () => {
@@ -138,6 +138,26 @@ describe('the packed package', () => {
   it('should compile a program per subpath with strict settings (NodeNext, verbatimModuleSyntax, exactOptionalPropertyTypes)', async () => {
     await sh(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
   }, 120_000);
+
+  it('should scaffold a project with the bin (routilux init) whose npm start and npm test run green', async () => {
+    const bin = join(app, 'node_modules', '.bin', 'routilux');
+    const scaffold = join(work, 'scaffold');
+    const init = await sh(bin, ['init', scaffold], app);
+    expect(init).toContain('created a routilux project');
+    for (const file of ['package.json', 'tsconfig.json', 'src/routines.ts', 'flows/hello.yaml', 'test/hello.spec.ts']) expect(existsSync(join(scaffold, file)), file).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(scaffold, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    expect(manifest.dependencies['routilux']).toBe(`^${pkg.version}`);
+    expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(['start', 'test']));
+    // This build is not published: the project gets it from the tarball, as docs/packaging.md says.
+    manifest.dependencies['routilux'] = `file:${tarball}`;
+    writeFileSync(join(scaffold, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], scaffold);
+    const start = await sh('npm', ['start', '--silent'], scaffold);
+    expect(start).toMatch(/^job \S+ completed in \d+ ms/m);
+    await sh('npm', ['test', '--silent'], scaffold);
+    const validate = await sh(join(scaffold, 'node_modules', '.bin', 'routilux'), ['--json', 'validate', 'flows/hello.yaml'], scaffold);
+    expect(JSON.parse(validate)).toMatchObject({ valid: true, flowId: 'hello' });
+  }, 300_000);
 
   for (const [subpath, program] of Object.entries(programs)) {
     it(`should run the program of '${subpath}'`, async (ctx) => {

@@ -1,7 +1,8 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { JobState } from '../../index.js';
-import { followJob } from '../job-run.js';
+import { followJob, progressInterval } from '../job-run.js';
+import { eventFeed } from '../progress/feed.js';
 import type { CliCommand } from '../program.js';
 import { loadFlow } from './shared.js';
 
@@ -18,8 +19,12 @@ export const resumeCommand: CliCommand = {
         run(cmd, async (ctx) => {
           const flow = await loadFlow(ctx, file);
           const job = await JobState.load(resolve(ctx.io.cwd, jobFile));
+          const queued: Record<string, number> = {};
+          for (const task of job.pendingTasks) queued[task.routineId] = (queued[task.routineId] ?? 0) + 1;
+          const started = performance.now();
+          const feed = eventFeed(flow, queued, progressInterval(ctx)); // subscribed before the job resumes
           const settled = flow.resume(job);
-          return followJob(ctx, flow, job, settled, `resume ${basename(jobFile)}`, opts.save);
+          return followJob(ctx, flow, job, settled, `resume ${basename(jobFile)}`, opts.save, feed, started);
         }),
       );
   },

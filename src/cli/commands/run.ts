@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCode, InvalidArgumentError, type Flow } from '../../index.js';
-import { followJob } from '../job-run.js';
+import { followJob, progressInterval } from '../job-run.js';
+import { eventFeed } from '../progress/feed.js';
 import { collect, parseMs, parseParams } from '../options.js';
 import type { CliCommand } from '../program.js';
 import { loadFlow } from './shared.js';
@@ -43,8 +44,10 @@ export const runCommand: CliCommand = {
           const timeout = opts.timeout === undefined ? undefined : parseMs(opts.timeout, '--timeout');
           const flow = await loadFlow(ctx, file);
           const entry = entryOf(flow, opts.entry);
+          const started = performance.now();
+          const feed = eventFeed(flow, { [entry]: 1 }, progressInterval(ctx)); // subscribed before the job starts
           const job = flow.start(entry, params, timeout === undefined ? {} : { timeout });
-          return followJob(ctx, flow, job, Promise.resolve(job), `run ${basename(file)}`, opts.save); // the feed resolves when the job stops running
+          return followJob(ctx, flow, job, Promise.resolve(job), `run ${basename(file)}`, opts.save, feed, started); // the feed resolves when the job stops running
         }),
       );
   },

@@ -1,10 +1,23 @@
 import { clearScreenDown, moveCursor } from 'node:readline';
-import type { JobProgress } from './feed.js';
+import type { JobProgress, OutputLine } from './feed.js';
 
 /** Draws progress snapshots somewhere; `close` once after the last one. */
 export interface ProgressView {
   update(progress: JobProgress): void;
+  /** One output record of the job, printed as a line of its own. */
+  output(line: OutputLine): void;
   close(): void;
+}
+
+/** @internal the text of an output record: `[routineId] data` (non-string data as JSON, cut at 500 characters). */
+export function outputText(o: OutputLine): string {
+  let text: string;
+  try {
+    text = typeof o.data === 'string' ? o.data : (JSON.stringify(o.data) ?? String(o.data));
+  } catch {
+    text = String(o.data);
+  }
+  return `[${o.routineId}] ${text.length > 500 ? `${text.slice(0, 499)}…` : text}`;
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -33,18 +46,34 @@ export function liveLines(title: string, p: JobProgress, width: number): string[
  */
 export function liveView(stream: NodeJS.WritableStream & { columns?: number }, title: string): ProgressView {
   let drawn = 0;
+  let last: JobProgress | undefined;
   stream.write('\u001b[?25l'); // hide the cursor while redrawing
   const restore = (): void => {
     stream.write('\u001b[?25h');
   };
   process.once('exit', restore);
+  const width = (): number => (stream.columns !== undefined && stream.columns > 20 ? stream.columns : 100);
+  const erase = (): void => {
+    if (drawn > 0) moveCursor(stream, 0, -drawn);
+    clearScreenDown(stream);
+    drawn = 0;
+  };
+  const draw = (p: JobProgress): void => {
+    const lines = liveLines(title, p, width());
+    stream.write(`${lines.join('\n')}\n`);
+    drawn = lines.length;
+  };
   return {
     update(p) {
-      if (drawn > 0) moveCursor(stream, 0, -drawn);
-      clearScreenDown(stream);
-      const lines = liveLines(title, p, stream.columns !== undefined && stream.columns > 20 ? stream.columns : 100);
-      stream.write(`${lines.join('\n')}\n`);
-      drawn = lines.length;
+      last = p;
+      erase();
+      draw(p);
+    },
+    output(o) {
+      // the line scrolls up above the block; the block is drawn again below it
+      erase();
+      stream.write(`${outputText(o)}\n`);
+      if (last !== undefined) draw(last);
     },
     close() {
       restore();
@@ -68,6 +97,9 @@ export function plainView(write: (line: string) => void): ProgressView {
       const key = line.replace(/^\[[^\]]*\] /, '');
       if (key !== last) write(line);
       last = key;
+    },
+    output(o) {
+      write(outputText(o));
     },
     close() {},
   };
