@@ -191,9 +191,9 @@ export class JobHost {
         maxWorkers,
         limits,
         hub: flow._hub,
-        ...(hub !== undefined ? { runtimeHub: hub } : {}),
-        ...(store !== undefined ? { store } : {}),
-        ...(flowName !== undefined ? { flowName } : {}),
+        runtimeHub: hub,
+        store,
+        flowName,
       });
     }
     this.live.set(state.jobId, state);

@@ -56,11 +56,11 @@ export interface JobRunOptions {
   /** The flow's event hub. */
   readonly hub: EventHub;
   /** The Runtime's event hub, for jobs of a Runtime. */
-  readonly runtimeHub?: EventHub;
+  readonly runtimeHub?: EventHub | undefined;
   /** A durable store: every activation is committed through it before its deliveries run. */
-  readonly store?: JobStore;
+  readonly store?: JobStore | undefined;
   /** The registry name the job runs under (recorded by the store). */
-  readonly flowName?: string;
+  readonly flowName?: string | undefined;
 }
 
 /**

@@ -52,6 +52,7 @@ export interface JobStateOptions {
 }
 
 const own = Object.prototype.hasOwnProperty;
+const OPTION_KEYS: readonly string[] = ['jobId', 'historyLimit', 'clock'];
 
 /**
  * Everything one execution of a flow owns: status, per-routine state, history, shared
@@ -70,7 +71,7 @@ export class JobState {
     if (typeof flowId !== 'string' || flowId.length === 0) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `JobState needs the flow id it belongs to; got ${describe(flowId)}.`);
     }
-    checkOptions(options, ['jobId', 'historyLimit', 'clock'], 'JobState');
+    checkOptions(options, OPTION_KEYS, 'JobState');
     const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     if (!Number.isInteger(limit) || limit < 0) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `historyLimit must be an integer >= 0; got ${describe(limit)}.`);
