@@ -37,6 +37,7 @@ export type { RoutineMetadata, SlotMetadata, EventMetadata } from './metadata/me
 
 // flows
 export { Flow } from './flow/flow.js';
+export type { RoutineId, EventMember, SlotMember, EventPayload, SlotPayload, MappedPayload, PayloadMapping } from './flow/typed-wiring.js';
 export type { FlowOptions, ExecuteOptions, CancelOptions, ShutdownOptions } from './flow/flow-options.js';
 export type { Connection, FlowIssue, ExecutionStrategy } from './graph/connection.js';
 export type { MergeStrategy, MergeFunction } from './graph/merge-strategy.js';
