@@ -109,7 +109,7 @@ export type { LogicOptions, LogicSlotDeclaration } from './decorators/logic.deco
 // application wiring: flows as definitions, plain (tsyringe) application container
 export { findRoutineMetadata } from './metadata/metadata-scanner.js';
 export { defineFlow, assembleFlow, resolveRoutineType } from './app/flow-definition.js';
-export type { FlowDefinition, FlowDefinitionOptions, RoutineRef, RoutineNodeDefinition, ConnectionDefinition } from './app/flow-definition.js';
+export type { FlowDefinition, FlowDefinitionOptions, RoutineRef, RoutineNodeDefinition, ConnectionDefinition, FlowRoutines, NodeRoutine, WireDefinition, WireFunction, FlowDefinitionInput } from './app/flow-definition.js';
 export { defineModule } from './app/app-module.js';
 export type { AppModule, AppModuleDefinition, AppProvider, AppResolver, AppToken } from './app/app-module.js';
 export { RoutiluxApplication } from './app/application.js';

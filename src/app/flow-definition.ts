@@ -6,6 +6,7 @@ import type { FlowOptions } from '../flow/flow-options.js';
 import type { JsonValue } from '../config/json-value.js';
 import { RoutineRegistry, type RoutineClass } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
+import { resolveWire, type EventMember, type EventPayloadOf, type KnownKeys, type NoMapping, type PayloadCheck, type PayloadMapping, type SlotMember, type SlotPayloadOf } from '../flow/typed-wiring.js';
 import { assertName, describe, isPlainObject } from '../utils/guards.js';
 
 /** A routine named in a flow definition: its class, or the type name it registered with `@Routine({ name })`. */
@@ -29,6 +30,58 @@ export interface ConnectionDefinition {
   readonly paramMapping?: Readonly<Record<string, string>>;
 }
 
+/** The routines of a {@link FlowDefinition}: routine id → class, registered type name or node. */
+export type FlowRoutines = Readonly<Record<string, RoutineRef | RoutineNodeDefinition>>;
+
+/** The routine type of a node: the class given (directly or as `type`); `unknown` for a type name, which the compiler cannot see. */
+export type NodeRoutine<N> = N extends RoutineClass<infer I> ? I : N extends { readonly type: RoutineClass<infer I> } ? I : unknown;
+
+/**
+ * A typed edge of a {@link FlowDefinition}, made by the `wire` function that `wires` receives:
+ * routine ids, and the event and slot by their class members (as in `flow.wire`).
+ */
+export interface WireDefinition {
+  readonly from: readonly [routineId: string, eventMember: string];
+  readonly to: readonly [routineId: string, slotMember: string];
+  /** Same meaning as the last argument of `flow.connect`. */
+  readonly paramMapping?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The `wire` function of {@link FlowDefinition.wires}: `flow.wire` with routine ids of the
+ * definition. The compiler checks that both ids are declared with a class, that the members
+ * exist, and that the event payload (after `paramMapping`) fits the slot.
+ */
+export type WireFunction<R> = <
+  S extends keyof R & string,
+  E extends EventMember<NodeRoutine<R[S]>>,
+  T extends keyof R & string,
+  K extends SlotMember<NodeRoutine<R[T]>>,
+  const M extends PayloadMapping<EventPayloadOf<NodeRoutine<R[S]>, E>> = NoMapping,
+>(
+  source: S,
+  event: E,
+  target: T,
+  slot: K & PayloadCheck<EventPayloadOf<NodeRoutine<R[S]>, E>, M, SlotPayloadOf<NodeRoutine<R[T]>, K>>,
+  paramMapping?: KnownKeys<EventPayloadOf<NodeRoutine<R[S]>, E>, M>,
+) => WireDefinition;
+
+/**
+ * What `defineFlow` takes: a {@link FlowDefinition} whose `wires` may be a function of the
+ * typed `wire` (checked by the compiler against the classes in `routines`).
+ *
+ * @example
+ * defineFlow({
+ *   name: 'orders',
+ *   routines: { intake: OrderIntake, pricing: OrderPricing },
+ *   wires: (wire) => [wire('intake', 'accepted', 'pricing', 'onOrder', { id: 'orderId' })],
+ * });
+ */
+export type FlowDefinitionInput<R extends FlowRoutines> = Omit<FlowDefinition, 'routines' | 'wires'> & {
+  readonly routines: R;
+  readonly wires?: readonly WireDefinition[] | ((wire: WireFunction<R>) => readonly WireDefinition[]);
+};
+
 /** Options of a defined flow: those of `new Flow(...)` except the container, which the application supplies. */
 export type FlowDefinitionOptions = Omit<FlowOptions, 'container'>;
 
@@ -42,9 +95,15 @@ export interface FlowDefinition {
   /** `new Flow` options. `flowId` defaults to `name`, so every process builds the same id and restored jobs match. */
   readonly options?: FlowDefinitionOptions;
   /** Nodes by routine id, in the order they are added. */
-  readonly routines: Readonly<Record<string, RoutineRef | RoutineNodeDefinition>>;
-  /** Connections, in order. @default [] */
+  readonly routines: FlowRoutines;
+  /** Connections by event and slot name, in order. @default [] */
   readonly connections?: readonly ConnectionDefinition[];
+  /**
+   * Connections by class member (as `flow.wire` takes them), made after `connections`, in
+   * order. Give them to `defineFlow` as a function `(wire) => [wire(…), …]` to have the
+   * compiler check them; `defineFlow` stores the list it returns here.
+   */
+  readonly wires?: readonly WireDefinition[];
   /** The flow-level error handler. */
   readonly errorHandler?: ErrorHandler;
   /** Called last with the built flow, for anything the declarative form cannot say. */
@@ -52,7 +111,7 @@ export interface FlowDefinition {
 }
 
 const DEFINED = new WeakSet<FlowDefinition>();
-const FLOW_KEYS: ReadonlySet<string> = new Set(['name', 'options', 'routines', 'connections', 'errorHandler', 'setup']);
+const FLOW_KEYS: ReadonlySet<string> = new Set(['name', 'options', 'routines', 'connections', 'wires', 'errorHandler', 'setup']);
 const NODE_KEYS: ReadonlySet<string> = new Set(['type', 'config', 'errorHandler']);
 const CONNECTION_KEYS: ReadonlySet<string> = new Set(['from', 'to', 'paramMapping']);
 
@@ -95,8 +154,8 @@ function checkPair(value: unknown, where: string): void {
  *   connections: [{ from: ['intake', 'accepted'], to: ['pricing', 'input'] }],
  * });
  */
-export function defineFlow(definition: FlowDefinition): FlowDefinition {
-  if (DEFINED.has(definition)) return definition;
+export function defineFlow<const R extends FlowRoutines>(definition: FlowDefinitionInput<R>): FlowDefinition {
+  if (DEFINED.has(definition as FlowDefinition)) return definition as FlowDefinition;
   if (!isPlainObject(definition)) throw invalid(`A flow definition must be an object like { name, routines, connections }; got ${describe(definition)}.`);
   checkKeys(definition, FLOW_KEYS, 'a flow definition');
   assertName(definition.name, 'flow definition name');
@@ -143,6 +202,7 @@ export function defineFlow(definition: FlowDefinition): FlowDefinition {
     }
     if (c['paramMapping'] !== undefined && !isPlainObject(c['paramMapping'])) throw invalid(`${at} paramMapping must be an object { fromKey: toKey }.`);
   });
+  const wires = recordWires(definition, routines, where);
   if (definition.errorHandler !== undefined && !(definition.errorHandler instanceof ErrorHandler)) {
     throw invalid(`${where}: errorHandler must be an ErrorHandler; got ${describe(definition.errorHandler)}.`);
   }
@@ -152,9 +212,45 @@ export function defineFlow(definition: FlowDefinition): FlowDefinition {
     options: Object.freeze({ ...definition.options, flowId: definition.options?.flowId ?? definition.name }),
     routines: Object.freeze(routines),
     connections: Object.freeze(connections.map((c) => Object.freeze({ ...c }))),
+    wires,
   });
   DEFINED.add(out);
   return out;
+}
+
+/** The `wire` function `wires` receives: it only records the edge; the compiler did the checking. */
+function wire(source: string, event: string, target: string, slot: string, paramMapping?: Readonly<Record<string, string>>): WireDefinition {
+  return { from: [source, event], to: [target, slot], ...(paramMapping === undefined ? {} : { paramMapping }) };
+}
+
+/** `definition.wires` (or what its function returns), checked and frozen: every id declared, members named by strings, mappings objects. */
+function recordWires(definition: { readonly wires?: unknown }, routines: Readonly<Record<string, unknown>>, where: string): readonly WireDefinition[] {
+  const given = definition.wires;
+  if (given === undefined) return Object.freeze([]);
+  if (typeof given !== 'function' && !Array.isArray(given)) {
+    throw invalid(`${where}: wires must be a function (wire) => [wire(sourceId, eventMember, targetId, slotMember, paramMapping?), …] or the array such a function returns.`);
+  }
+  const list: unknown = typeof given === 'function' ? (given as (w: typeof wire) => unknown)(wire) : given;
+  if (!Array.isArray(list)) throw invalid(`${where}: the wires function must return an array of what wire(…) returns; got ${describe(list)}.`);
+  return Object.freeze(list.map((w: unknown, i) => {
+    const at = `${where} wire #${i}`;
+    if (!isPlainObject(w)) throw invalid(`${at} must be an object { from: [routineId, eventMember], to: [routineId, slotMember] } as wire(…) returns; got ${describe(w)}.`);
+    checkKeys(w, CONNECTION_KEYS, at);
+    const { from, to, paramMapping } = w as unknown as WireDefinition;
+    checkPair(from, `${at} from`);
+    checkPair(to, `${at} to`);
+    for (const [end, routineId] of [['from', from[0]], ['to', to[0]]] as const) {
+      if (!Object.prototype.hasOwnProperty.call(routines, routineId)) {
+        throw invalid(`${at} ${end}: routine "${routineId}" is not declared in routines; add it to routines (declared: ${Object.keys(routines).join(', ')}) or fix the id.`, { wire: i, routineId });
+      }
+    }
+    if (paramMapping !== undefined && !isPlainObject(paramMapping)) throw invalid(`${at} paramMapping must be an object { fromKey: toKey }.`);
+    return Object.freeze({
+      from: Object.freeze([from[0], from[1]] as const),
+      to: Object.freeze([to[0], to[1]] as const),
+      ...(paramMapping === undefined ? {} : { paramMapping: Object.freeze({ ...paramMapping }) }),
+    });
+  }));
 }
 
 /**
@@ -211,6 +307,13 @@ export function assembleFlow(definition: FlowDefinition, resolveRoutine: (type: 
     if (node.errorHandler !== undefined) routine.setErrorHandler(node.errorHandler);
   }
   for (const c of def.connections ?? []) flow.connect(c.from[0], c.from[1], c.to[0], c.to[1], c.paramMapping === undefined ? undefined : { ...c.paramMapping });
+  for (const w of def.wires ?? []) {
+    const [sourceId, eventMember] = w.from;
+    const [targetId, slotMember] = w.to;
+    // defineFlow checked that both ids are declared, and every declared node was added above.
+    const names = resolveWire(flow.routines.get(sourceId)!, sourceId, eventMember, flow.routines.get(targetId)!, targetId, slotMember);
+    flow.connect(sourceId, names.sourceEvent, targetId, names.targetSlot, w.paramMapping === undefined ? undefined : { ...w.paramMapping });
+  }
   if (def.errorHandler !== undefined) flow.setErrorHandler(def.errorHandler);
   def.setup?.(flow);
   return flow;
