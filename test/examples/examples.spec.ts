@@ -21,6 +21,7 @@ const expected: Record<string, readonly string[]> = {
     'alert job: {"value":71,"max":60,"over":true}',
     'runtime example: OK',
   ],
+  'examples/10-typed-wiring/main.ts': ['connection: intake.accepted → ledger.record {"id":"orderId"}', 'ledger: total 7.50 EUR', 'job: completed', 'definition builds the same connections: true', 'definition job: completed, ledger: total 5.00 EUR'],
   'examples/readme/decorators.ts': ['Hello, routilux!', 'completed'],
   'examples/readme/programmatic.ts': ['Hello, routilux!', 'completed 2'],
 };
