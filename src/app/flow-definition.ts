@@ -6,7 +6,9 @@ import type { FlowOptions } from '../flow/flow-options.js';
 import type { JsonValue } from '../config/json-value.js';
 import { RoutineRegistry, type RoutineClass } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
-import { resolveWire, type EventMember, type EventPayloadOf, type KnownKeys, type NoMapping, type PayloadCheck, type PayloadMapping, type SlotMember, type SlotPayloadOf } from '../flow/typed-wiring.js';
+import { connectWires, recordWires, type WireDefinition } from './flow-wires.js';
+export type { WireDefinition } from './flow-wires.js';
+import type { EventMember, EventPayloadOf, KnownKeys, NoMapping, PayloadCheck, PayloadMapping, SlotMember, SlotPayloadOf } from '../flow/typed-wiring.js';
 import { assertName, describe, isPlainObject } from '../utils/guards.js';
 
 /** A routine named in a flow definition: its class, or the type name it registered with `@Routine({ name })`. */
@@ -35,17 +37,6 @@ export type FlowRoutines = Readonly<Record<string, RoutineRef | RoutineNodeDefin
 
 /** The routine type of a node: the class given (directly or as `type`); `unknown` for a type name, which the compiler cannot see. */
 export type NodeRoutine<N> = N extends RoutineClass<infer I> ? I : N extends { readonly type: RoutineClass<infer I> } ? I : unknown;
-
-/**
- * A typed edge of a {@link FlowDefinition}, made by the `wire` function that `wires` receives:
- * routine ids, and the event and slot by their class members (as in `flow.wire`).
- */
-export interface WireDefinition {
-  readonly from: readonly [routineId: string, eventMember: string];
-  readonly to: readonly [routineId: string, slotMember: string];
-  /** Same meaning as the last argument of `flow.connect`. */
-  readonly paramMapping?: Readonly<Record<string, string>>;
-}
 
 /**
  * The `wire` function of {@link FlowDefinition.wires}: `flow.wire` with routine ids of the
@@ -202,7 +193,7 @@ export function defineFlow<const R extends FlowRoutines>(definition: FlowDefinit
     }
     if (c['paramMapping'] !== undefined && !isPlainObject(c['paramMapping'])) throw invalid(`${at} paramMapping must be an object { fromKey: toKey }.`);
   });
-  const wires = recordWires(definition, routines, where);
+  const wires = recordWires(definition.wires, routines, where);
   if (definition.errorHandler !== undefined && !(definition.errorHandler instanceof ErrorHandler)) {
     throw invalid(`${where}: errorHandler must be an ErrorHandler; got ${describe(definition.errorHandler)}.`);
   }
@@ -216,41 +207,6 @@ export function defineFlow<const R extends FlowRoutines>(definition: FlowDefinit
   });
   DEFINED.add(out);
   return out;
-}
-
-/** The `wire` function `wires` receives: it only records the edge; the compiler did the checking. */
-function wire(source: string, event: string, target: string, slot: string, paramMapping?: Readonly<Record<string, string>>): WireDefinition {
-  return { from: [source, event], to: [target, slot], ...(paramMapping === undefined ? {} : { paramMapping }) };
-}
-
-/** `definition.wires` (or what its function returns), checked and frozen: every id declared, members named by strings, mappings objects. */
-function recordWires(definition: { readonly wires?: unknown }, routines: Readonly<Record<string, unknown>>, where: string): readonly WireDefinition[] {
-  const given = definition.wires;
-  if (given === undefined) return Object.freeze([]);
-  if (typeof given !== 'function' && !Array.isArray(given)) {
-    throw invalid(`${where}: wires must be a function (wire) => [wire(sourceId, eventMember, targetId, slotMember, paramMapping?), …] or the array such a function returns.`);
-  }
-  const list: unknown = typeof given === 'function' ? (given as (w: typeof wire) => unknown)(wire) : given;
-  if (!Array.isArray(list)) throw invalid(`${where}: the wires function must return an array of what wire(…) returns; got ${describe(list)}.`);
-  return Object.freeze(list.map((w: unknown, i) => {
-    const at = `${where} wire #${i}`;
-    if (!isPlainObject(w)) throw invalid(`${at} must be an object { from: [routineId, eventMember], to: [routineId, slotMember] } as wire(…) returns; got ${describe(w)}.`);
-    checkKeys(w, CONNECTION_KEYS, at);
-    const { from, to, paramMapping } = w as unknown as WireDefinition;
-    checkPair(from, `${at} from`);
-    checkPair(to, `${at} to`);
-    for (const [end, routineId] of [['from', from[0]], ['to', to[0]]] as const) {
-      if (!Object.prototype.hasOwnProperty.call(routines, routineId)) {
-        throw invalid(`${at} ${end}: routine "${routineId}" is not declared in routines; add it to routines (declared: ${Object.keys(routines).join(', ')}) or fix the id.`, { wire: i, routineId });
-      }
-    }
-    if (paramMapping !== undefined && !isPlainObject(paramMapping)) throw invalid(`${at} paramMapping must be an object { fromKey: toKey }.`);
-    return Object.freeze({
-      from: Object.freeze([from[0], from[1]] as const),
-      to: Object.freeze([to[0], to[1]] as const),
-      ...(paramMapping === undefined ? {} : { paramMapping: Object.freeze({ ...paramMapping }) }),
-    });
-  }));
 }
 
 /**
@@ -281,7 +237,7 @@ export function nodeDefinition(node: RoutineRef | RoutineNodeDefinition): Routin
  * routine instance (from the application's injector); it is called once per node, in
  * order. With `into`, that empty flow (created with the definition's options) is filled
  * instead of a new one. Node config and error handlers, connections, the flow error
- * handler and `setup` are applied in that order.
+ * handler, wires and `setup` are applied in that order.
  */
 export function assembleFlow(definition: FlowDefinition, resolveRoutine: (type: RoutineClass<RoutineBase>, routineId: string) => RoutineBase, into?: Flow): Flow {
   const def = defineFlow(definition);
@@ -307,14 +263,8 @@ export function assembleFlow(definition: FlowDefinition, resolveRoutine: (type: 
     if (node.errorHandler !== undefined) routine.setErrorHandler(node.errorHandler);
   }
   for (const c of def.connections ?? []) flow.connect(c.from[0], c.from[1], c.to[0], c.to[1], c.paramMapping === undefined ? undefined : { ...c.paramMapping });
-  for (const w of def.wires ?? []) {
-    const [sourceId, eventMember] = w.from;
-    const [targetId, slotMember] = w.to;
-    // defineFlow checked that both ids are declared, and every declared node was added above.
-    const names = resolveWire(flow.routines.get(sourceId)!, sourceId, eventMember, flow.routines.get(targetId)!, targetId, slotMember);
-    flow.connect(sourceId, names.sourceEvent, targetId, names.targetSlot, w.paramMapping === undefined ? undefined : { ...w.paramMapping });
-  }
   if (def.errorHandler !== undefined) flow.setErrorHandler(def.errorHandler);
+  connectWires(flow, def.wires ?? []);
   def.setup?.(flow);
   return flow;
 }

@@ -3,7 +3,6 @@ import { DefinitionError } from '../errors/routilux-error.js';
 import { scanRoutineClass } from '../metadata/metadata-scanner.js';
 import type { EventDefinition, SlotDefinition } from '../routine/definitions.js';
 import { EventPort } from '../routine/event-port.js';
-import type { ExecutionContext } from '../routine/execution-context.js';
 import type { RoutineBase } from '../routine/routine-base.js';
 import { describe } from '../utils/guards.js';
 
@@ -28,7 +27,7 @@ type BaseMember = keyof RoutineBase;
 export type EventPayload<M> = M extends EventPort<infer T> ? T : M extends EventDefinition<infer T> ? T : never;
 
 /** The payload type a slot member takes: a handler method's first parameter, or the `T` of a `SlotDefinition<T>`. */
-export type SlotPayload<M> = M extends (data: infer P, ctx: ExecutionContext) => unknown ? P : M extends SlotDefinition<infer T> ? T : never;
+export type SlotPayload<M> = M extends (data: infer P, ...rest: never[]) => unknown ? P : M extends SlotDefinition<infer T> ? T : never;
 
 /** The names of the members of `R` that are events: properties holding an `EventPort<T>` or an `EventDefinition<T>`. */
 export type EventMember<R> = {
@@ -42,7 +41,7 @@ export type EventMember<R> = {
  * the compiler and is refused by `flow.wire` with `UNKNOWN_SLOT`.)
  */
 export type SlotMember<R> = {
-  [K in keyof R]-?: K extends BaseMember ? never : R[K] extends (data: never, ctx: ExecutionContext) => unknown ? K : R[K] extends SlotDefinition<infer _T> ? K : never;
+  [K in keyof R]-?: K extends BaseMember ? never : R[K] extends (data: never, ctx: never) => unknown ? K : R[K] extends SlotDefinition<infer _T> ? K : never;
 }[keyof R] &
   string;
 
