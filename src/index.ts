@@ -82,6 +82,12 @@ export type { SerializedJobState } from './serialization/job-state-serializer.js
 export { Runtime } from './runtime/runtime.js';
 export type { RuntimeOptions, RuntimeExecOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime/runtime-options.js';
 export { FlowRegistry } from './runtime/flow-registry.js';
+export { Schedule } from './schedules/schedule.js';
+export type { ScheduleInfo, ScheduleStatus } from './schedules/schedule.js';
+export { Schedules } from './schedules/schedules.js';
+export type { ScheduleHost, ScheduleStart, StartedJob } from './schedules/schedule-host.js';
+export { MISFIRE_GRACE_MS, DEFAULT_MAX_QUEUED } from './schedules/schedule-options.js';
+export type { ScheduleOptions, ScheduleOverlap, ScheduleCatchUp } from './schedules/schedule-options.js';
 export type { RegisteredFlow } from './runtime/flow-registry.js';
 export {
   ActivationPolicy,
