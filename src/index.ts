@@ -37,6 +37,7 @@ export type { RoutineMetadata, SlotMetadata, EventMetadata } from './metadata/me
 
 // flows
 export { Flow } from './flow/flow.js';
+export type { RoutineId, EventMember, SlotMember, EventPayload, SlotPayload, MappedPayload, PayloadMapping } from './flow/typed-wiring.js';
 export type { FlowOptions, ExecuteOptions, CancelOptions, ShutdownOptions } from './flow/flow-options.js';
 export type { Connection, FlowIssue, ExecutionStrategy } from './graph/connection.js';
 export type { MergeStrategy, MergeFunction } from './graph/merge-strategy.js';
@@ -81,6 +82,12 @@ export type { SerializedJobState } from './serialization/job-state-serializer.js
 export { Runtime } from './runtime/runtime.js';
 export type { RuntimeOptions, RuntimeExecOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime/runtime-options.js';
 export { FlowRegistry } from './runtime/flow-registry.js';
+export { Schedule } from './schedules/schedule.js';
+export type { ScheduleInfo, ScheduleStatus } from './schedules/schedule.js';
+export { Schedules } from './schedules/schedules.js';
+export type { ScheduleHost, ScheduleStart, StartedJob } from './schedules/schedule-host.js';
+export { MISFIRE_GRACE_MS, DEFAULT_MAX_QUEUED } from './schedules/schedule-options.js';
+export type { ScheduleOptions, ScheduleOverlap, ScheduleCatchUp } from './schedules/schedule-options.js';
 export type { RegisteredFlow } from './runtime/flow-registry.js';
 export {
   ActivationPolicy,
@@ -108,7 +115,7 @@ export type { LogicOptions, LogicSlotDeclaration } from './decorators/logic.deco
 // application wiring: flows as definitions, plain (tsyringe) application container
 export { findRoutineMetadata } from './metadata/metadata-scanner.js';
 export { defineFlow, assembleFlow, resolveRoutineType } from './app/flow-definition.js';
-export type { FlowDefinition, FlowDefinitionOptions, RoutineRef, RoutineNodeDefinition, ConnectionDefinition } from './app/flow-definition.js';
+export type { FlowDefinition, FlowDefinitionOptions, RoutineRef, RoutineNodeDefinition, ConnectionDefinition, FlowRoutines, NodeRoutine, WireDefinition, WireFunction, FlowDefinitionInput } from './app/flow-definition.js';
 export { defineModule } from './app/app-module.js';
 export type { AppModule, AppModuleDefinition, AppProvider, AppResolver, AppToken } from './app/app-module.js';
 export { RoutiluxApplication } from './app/application.js';

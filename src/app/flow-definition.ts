@@ -7,6 +7,9 @@ import { loadFlow, type RoutineSpec } from '../flow/flow-loader.js';
 import type { JsonValue } from '../config/json-value.js';
 import { RoutineRegistry, type RoutineClass } from '../metadata/routine-registry.js';
 import { RoutineBase } from '../routine/routine-base.js';
+import { connectWires, recordWires, type WireDefinition } from './flow-wires.js';
+export type { WireDefinition } from './flow-wires.js';
+import type { EventMember, EventPayloadOf, KnownKeys, NoMapping, PayloadCheck, PayloadMapping, SlotMember, SlotPayloadOf } from '../flow/typed-wiring.js';
 import { assertName, describe, isPlainObject } from '../utils/guards.js';
 
 /** A routine named in a flow definition: its class, or the type name it registered with `@Routine({ name })`. */
@@ -30,6 +33,47 @@ export interface ConnectionDefinition {
   readonly paramMapping?: Readonly<Record<string, string>>;
 }
 
+/** The routines of a {@link FlowDefinition}: routine id → class, registered type name or node. */
+export type FlowRoutines = Readonly<Record<string, RoutineRef | RoutineNodeDefinition>>;
+
+/** The routine type of a node: the class given (directly or as `type`); `unknown` for a type name, which the compiler cannot see. */
+export type NodeRoutine<N> = N extends RoutineClass<infer I> ? I : N extends { readonly type: RoutineClass<infer I> } ? I : unknown;
+
+/**
+ * The `wire` function of {@link FlowDefinition.wires}: `flow.wire` with routine ids of the
+ * definition. The compiler checks that both ids are declared with a class, that the members
+ * exist, and that the event payload (after `paramMapping`) fits the slot.
+ */
+export type WireFunction<R> = <
+  S extends keyof R & string,
+  E extends EventMember<NodeRoutine<R[S]>>,
+  T extends keyof R & string,
+  K extends SlotMember<NodeRoutine<R[T]>>,
+  const M extends PayloadMapping<EventPayloadOf<NodeRoutine<R[S]>, E>> = NoMapping,
+>(
+  source: S,
+  event: E,
+  target: T,
+  slot: K & PayloadCheck<EventPayloadOf<NodeRoutine<R[S]>, E>, M, SlotPayloadOf<NodeRoutine<R[T]>, K>>,
+  paramMapping?: KnownKeys<EventPayloadOf<NodeRoutine<R[S]>, E>, M>,
+) => WireDefinition;
+
+/**
+ * What `defineFlow` takes: a {@link FlowDefinition} whose `wires` may be a function of the
+ * typed `wire` (checked by the compiler against the classes in `routines`).
+ *
+ * @example
+ * defineFlow({
+ *   name: 'orders',
+ *   routines: { intake: OrderIntake, pricing: OrderPricing },
+ *   wires: (wire) => [wire('intake', 'accepted', 'pricing', 'onOrder', { id: 'orderId' })],
+ * });
+ */
+export type FlowDefinitionInput<R extends FlowRoutines> = Omit<FlowDefinition, 'routines' | 'wires'> & {
+  readonly routines: R;
+  readonly wires?: readonly WireDefinition[] | ((wire: WireFunction<R>) => readonly WireDefinition[]);
+};
+
 /** Options of a defined flow: those of `new Flow(...)` except the container, which the application supplies. */
 export type FlowDefinitionOptions = Omit<FlowOptions, 'container'>;
 
@@ -43,9 +87,15 @@ export interface FlowDefinition {
   /** `new Flow` options. `flowId` defaults to `name`, so every process builds the same id and restored jobs match. */
   readonly options?: FlowDefinitionOptions;
   /** Nodes by routine id, in the order they are added. */
-  readonly routines: Readonly<Record<string, RoutineRef | RoutineNodeDefinition>>;
-  /** Connections, in order. @default [] */
+  readonly routines: FlowRoutines;
+  /** Connections by event and slot name, in order. @default [] */
   readonly connections?: readonly ConnectionDefinition[];
+  /**
+   * Connections by class member (as `flow.wire` takes them), made after `connections`, in
+   * order. Give them to `defineFlow` as a function `(wire) => [wire(…), …]` to have the
+   * compiler check them; `defineFlow` stores the list it returns here.
+   */
+  readonly wires?: readonly WireDefinition[];
   /** The flow-level error handler. */
   readonly errorHandler?: ErrorHandler;
   /** Called last with the built flow, for anything the declarative form cannot say. */
@@ -53,7 +103,7 @@ export interface FlowDefinition {
 }
 
 const DEFINED = new WeakSet<FlowDefinition>();
-const FLOW_KEYS: ReadonlySet<string> = new Set(['name', 'options', 'routines', 'connections', 'errorHandler', 'setup']);
+const FLOW_KEYS: ReadonlySet<string> = new Set(['name', 'options', 'routines', 'connections', 'wires', 'errorHandler', 'setup']);
 const NODE_KEYS: ReadonlySet<string> = new Set(['type', 'config', 'errorHandler']);
 const CONNECTION_KEYS: ReadonlySet<string> = new Set(['from', 'to', 'paramMapping']);
 
@@ -96,8 +146,8 @@ function checkPair(value: unknown, where: string): void {
  *   connections: [{ from: ['intake', 'accepted'], to: ['pricing', 'input'] }],
  * });
  */
-export function defineFlow(definition: FlowDefinition): FlowDefinition {
-  if (DEFINED.has(definition)) return definition;
+export function defineFlow<const R extends FlowRoutines>(definition: FlowDefinitionInput<R>): FlowDefinition {
+  if (DEFINED.has(definition as FlowDefinition)) return definition as FlowDefinition;
   if (!isPlainObject(definition)) throw invalid(`A flow definition must be an object like { name, routines, connections }; got ${describe(definition)}.`);
   checkKeys(definition, FLOW_KEYS, 'a flow definition');
   assertName(definition.name, 'flow definition name');
@@ -144,6 +194,7 @@ export function defineFlow(definition: FlowDefinition): FlowDefinition {
     }
     if (c['paramMapping'] !== undefined && !isPlainObject(c['paramMapping'])) throw invalid(`${at} paramMapping must be an object { fromKey: toKey }.`);
   });
+  const wires = recordWires(definition.wires, routines, where);
   if (definition.errorHandler !== undefined && !(definition.errorHandler instanceof ErrorHandler)) {
     throw invalid(`${where}: errorHandler must be an ErrorHandler; got ${describe(definition.errorHandler)}.`);
   }
@@ -153,6 +204,7 @@ export function defineFlow(definition: FlowDefinition): FlowDefinition {
     options: Object.freeze({ ...definition.options, flowId: definition.options?.flowId ?? definition.name }),
     routines: Object.freeze(routines),
     connections: Object.freeze(connections.map((c) => Object.freeze({ ...c }))),
+    wires,
   });
   DEFINED.add(out);
   return out;
@@ -186,7 +238,7 @@ export function nodeDefinition(node: RoutineRef | RoutineNodeDefinition): Routin
  * routine instance (from the application's injector); it is called once per node, in
  * order. With `into`, that empty flow (created with the definition's options) is filled
  * instead of a new one. Node config and error handlers, connections, the flow error
- * handler and `setup` are applied in that order.
+ * handler, wires and `setup` are applied in that order.
  */
 export function assembleFlow(definition: FlowDefinition, resolveRoutine: (type: RoutineClass<RoutineBase>, routineId: string) => RoutineBase, into?: Flow): Flow {
   const def = defineFlow(definition);
@@ -224,6 +276,7 @@ export function assembleFlow(definition: FlowDefinition, resolveRoutine: (type: 
     ...(c.paramMapping !== undefined ? { paramMapping: c.paramMapping } : {}),
   }));
   loadFlow({ routines, connections, ...(def.errorHandler !== undefined ? { errorHandler: def.errorHandler } : {}) }, flow);
+  connectWires(flow, def.wires ?? []);
   def.setup?.(flow);
   return flow;
 }

@@ -36,6 +36,7 @@ import { checkData } from '../utils/json-data.js';
 import type { SerializedFlow } from '../serialization/flow-serializer.js';
 import { flowFromText, flowToText, type FlowDocumentOptions } from '../documents/flow-yaml.js';
 import { flowFromDocument, flowToDocument } from './flow-document.js';
+import { resolveWire, type EventMember, type EventPayloadOf, type KnownKeys, type NoMapping, type PayloadCheck, type PayloadMapping, type RoutineId, type SlotMember, type SlotPayloadOf } from './typed-wiring.js';
 
 type RoutineCtor = new (...args: never[]) => RoutineBase;
 
@@ -169,7 +170,7 @@ export class Flow {
    * constructor dependencies injected). Returns the routine id (default: the type name,
    * made unique). Duplicate id → `DUPLICATE_ROUTINE_ID`.
    */
-  addRoutine(routineOrClass: RoutineBase | RoutineCtor, routineId?: string): string {
+  addRoutine<R extends RoutineBase>(routineOrClass: R | (new (...args: never[]) => R), routineId?: string): RoutineId<R> {
     let routine: RoutineBase;
     if (typeof routineOrClass === 'function') {
       if (!(routineOrClass.prototype instanceof RoutineBase)) {
@@ -202,7 +203,31 @@ export class Flow {
     void routine.slots; // builds and checks the definition now (binds @Event ports)
     this._routines.set(id, routine);
     this.changed();
-    return id;
+    return id as RoutineId<R>;
+  }
+
+  /**
+   * The typed form of {@link connect}: routines by the ids `addRoutine` returned, the event
+   * and the slot by the members of their classes (an `event<T>()` / `defineEvent<T>()`
+   * property; a `@Slot` method or a `defineSlot<T>()` property). The compiler refuses a
+   * member that is not there and an event payload that, after `paramMapping`, does not fit
+   * the slot's parameter. Returns the same `Connection` as `connect` with the declared
+   * names. See docs/decisions/0007-typed-wiring.md.
+   *
+   * @example
+   * const greeter = flow.addRoutine(Greeter);
+   * const printer = flow.addRoutine(Printer);
+   * flow.wire(greeter, 'greeting', printer, 'onInput', { message: 'text' });
+   */
+  wire<S, E extends EventMember<S>, T, K extends SlotMember<T>, const M extends PayloadMapping<EventPayloadOf<S, E>> = NoMapping>(
+    source: RoutineId<S>,
+    event: E,
+    target: RoutineId<T>,
+    slot: K & PayloadCheck<EventPayloadOf<S, E>, M, SlotPayloadOf<T, K>>,
+    paramMapping?: KnownKeys<EventPayloadOf<S, E>, M>,
+  ): Connection {
+    const names = resolveWire(this.requireRoutine(source, 'Source'), source, event, this.requireRoutine(target, 'Target'), target, slot);
+    return this.connect(source, names.sourceEvent, target, names.targetSlot, paramMapping === undefined ? undefined : { ...paramMapping });
   }
 
   /**

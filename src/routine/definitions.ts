@@ -21,9 +21,14 @@ export interface SlotOptions {
 /** @internal the keys of {@link SlotOptions} (options objects are closed). */
 export const SLOT_OPTION_KEYS: readonly string[] = ['merge', 'maxQueueLength', 'timeout'];
 
-/** An input slot of a routine. */
-export interface SlotDefinition {
+/**
+ * An input slot of a routine. `T` is the payload type its handler takes (type-only; the
+ * typed wiring of `flow.wire` reads it from `readonly input = this.defineSlot<T>(…)`).
+ */
+export interface SlotDefinition<T = Record<string, unknown>> {
   readonly name: string;
+  /** Type-only brand carrying the payload type; never set at run time. */
+  readonly __payload?: T;
   /** The handler; undefined for slots consumed by a routine-level logic. */
   readonly handler: SlotHandler<never> | undefined;
   readonly merge: MergeStrategy;
@@ -32,9 +37,14 @@ export interface SlotDefinition {
   readonly timeout: number | undefined;
 }
 
-/** An output event of a routine. */
-export interface EventDefinition {
+/**
+ * An output event of a routine. `T` is the payload type it carries (type-only; the typed
+ * wiring of `flow.wire` reads it from `readonly output = this.defineEvent<T>(…)`).
+ */
+export interface EventDefinition<T extends object = Record<string, unknown>> {
   readonly name: string;
+  /** Type-only brand carrying the payload type; never set at run time. */
+  readonly __payload?: T;
   /** Documented payload keys (not enforced). */
   readonly params: readonly string[];
 }

@@ -61,7 +61,7 @@ export abstract class RoutineBase {
   private _attachedSlots: Set<string> | undefined;
 
   /** Defines an input slot. Duplicate name → `DUPLICATE_SLOT`. */
-  defineSlot<T extends object = Record<string, unknown>>(name: string, handler?: SlotHandler<T>, options: SlotOptions = {}): SlotDefinition {
+  defineSlot<T extends object = Record<string, unknown>>(name: string, handler?: SlotHandler<T>, options: SlotOptions = {}): SlotDefinition<T> {
     assertName(name, 'slot name');
     if (handler !== undefined && typeof handler !== 'function') {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `defineSlot("${name}"): handler must be a function (data, ctx) => …; got ${describe(handler)}.`);
@@ -88,11 +88,14 @@ export abstract class RoutineBase {
     (this._ownSlots ??= new Map()).set(name, def);
     if ((handler !== undefined || typeof def.merge === 'function') && !inOwnConstructor(this, RoutineBase)) (this._attachedSlots ??= new Set()).add(name);
     this.invalidate();
-    return def;
+    return def as SlotDefinition<T>;
   }
 
-  /** Defines an output event. Duplicate name → `DUPLICATE_EVENT`. `params` documents payload keys. */
-  defineEvent(name: string, params: readonly string[] = []): EventDefinition {
+  /**
+   * Defines an output event. Duplicate name → `DUPLICATE_EVENT`. `params` documents payload
+   * keys; `T` types the payload for `flow.wire` when the definition is kept in a property.
+   */
+  defineEvent<T extends object = Record<string, unknown>>(name: string, params: readonly string[] = []): EventDefinition<T> {
     assertName(name, 'event name');
     if (!Array.isArray(params) || params.some((p) => typeof p !== 'string')) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `defineEvent("${name}"): params must be an array of key names; got ${describe(params)}.`);
@@ -105,7 +108,7 @@ export abstract class RoutineBase {
     const def: EventDefinition = Object.freeze({ name, params: Object.freeze([...params]) });
     (this._ownEvents ??= new Map()).set(name, def);
     this.invalidate();
-    return def;
+    return def as EventDefinition<T>;
   }
 
   /** Read-only map of the routine's slots (decorated and programmatic). */

@@ -19,6 +19,9 @@ import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from '../host/job-defau
 import { JobHost } from '../host/job-host.js';
 import { assertLimits } from '../flow/limits.js';
 import { checkData } from '../utils/json-data.js';
+import { Schedules } from '../schedules/schedules.js';
+import type { Schedule } from '../schedules/schedule.js';
+import type { ScheduleOptions } from '../schedules/schedule-options.js';
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(JobStatus));
 
@@ -271,10 +274,37 @@ export class Runtime {
     } catch (error) {
       return Promise.reject(error);
     }
+    this._schedules?.removeAll(); // no new jobs from schedules once shutting down
     return this.host.shutdown(drain, grace, 'runtime shutdown');
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * Starts jobs of the flow registered as `flowName` at the instants of `options.cron` (in
+   * `options.timezone`) or every `options.everyMs`, on this runtime's clock; `overlap` says
+   * what a tick does while the previous job still runs. Returns the schedule (pause, resume,
+   * remove). Unknown flow → `UNKNOWN_FLOW`; bad options → `INVALID_ARGUMENT`. See docs/schedules.md.
+   */
+  schedule(flowName: string, options: ScheduleOptions): Schedule {
+    this.assertOpen();
+    this.registry.resolve(flowName);
+    this._schedules ??= new Schedules({
+      clock: this.clock,
+      startJob: (name, start) => {
+        const job = this.exec(name, start);
+        return { jobId: job.jobId, settled: JobState.waitForCompletion(job, job) };
+      },
+    });
+    return this._schedules.add(flowName, options);
+  }
+
+  /** The schedules of this runtime that are not removed, in the order they were made. */
+  schedules(): Schedule[] {
+    return this._schedules?.list() ?? [];
+  }
+
+  private _schedules: Schedules | undefined;
 
   private assertOpen(): void {
     if (this.host.isShutdown) {

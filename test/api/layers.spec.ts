@@ -114,6 +114,7 @@ describe('layers', () => {
     expect(valueImportsOf('yaml').every((f) => /^(builtins|documents)\//.test(f))).toBe(true);
     expect(valueImportsOf('ajv').every((f) => f === 'documents/flow-schema.ts' || f.startsWith('server/'))).toBe(true);
     expect(valueImportsOf('commander').every((f) => f.startsWith('cli/'))).toBe(true);
+    expect(valueImportsOf('croner')).toEqual(['schedules/cron.ts']);
     // the HTTP server's libraries stay in the server
     for (const pkg of ['fastify', '@fastify/websocket', '@fastify/rate-limit', '@fastify/cors', '@fastify/swagger', 'ws']) {
       expect(valueImportsOf(pkg).every((f) => f.startsWith('server/')), pkg).toBe(true);

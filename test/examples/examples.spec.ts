@@ -21,6 +21,15 @@ const expected: Record<string, readonly string[]> = {
     'alert job: {"value":71,"max":60,"over":true}',
     'runtime example: OK',
   ],
+  'examples/10-typed-wiring/main.ts': ['connection: intake.accepted → ledger.record {"id":"orderId"}', 'ledger: total 7.50 EUR', 'job: completed', 'definition builds the same connections: true', 'definition job: completed, ledger: total 5.00 EUR'],
+  'examples/11-schedules/main.ts': [
+    'nightly ran at 30/03/2024, 02:30 CET  (2024-03-30T01:30:00.000Z)',
+    'nightly ran at 31/03/2024, 03:00 CEST  (2024-03-31T01:00:00.000Z)',
+    'nightly ran at 01/04/2024, 02:30 CEST  (2024-04-01T00:30:00.000Z)',
+    'slow: {"runs":2,"skipped":2}',
+    'schedules: nightly (active, runs 3)',
+    'after shutdown: 0 schedules',
+  ],
   'examples/readme/decorators.ts': ['Hello, routilux!', 'completed'],
   'examples/readme/programmatic.ts': ['Hello, routilux!', 'completed 2'],
 };
