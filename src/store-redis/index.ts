@@ -1,0 +1,5 @@
+// The Redis job store of routilux/bullmq (ioredis, an optional peer dependency).
+export { RedisJobStore } from './redis-job-store.js';
+export type { RedisJobStoreOptions } from './redis-job-store.js';
+export type { RedisConnection } from './connection.js';
+export type { RedisSettingsReport } from './settings.js';
