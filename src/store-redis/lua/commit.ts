@@ -79,8 +79,10 @@ end
 -- write
 local o = ords(meta)
 for _, op in ipairs(sets) do
-  drop_field(base, op.field)
-  write_op(base, op, o)
+  local old = redis.call('HGET', base, op.field)
+  local was = kind_of(old)
+  if was == 'map' or was == 'list' then drop_field(base, op.field) end
+  write_op(base, op, o, old)
 end
 for _, e in ipairs(entries) do
   if kind_of(redis.call('HGET', base, e.field)) == 'absent' then put_keep_ord(base, e.field, 'M', o) end
@@ -105,12 +107,24 @@ for _, t in ipairs(produced) do redis.call('HSET', tasks, t.id, o:take() .. ':' 
 o:save()
 if key ~= '' then redis.call('SADD', base .. ':done', key) end
 
+-- the summary and the indexes: only what this commit changed
 local m = read_meta(meta)
-unindex(root, m)
+local was = { id = m.id, seq = m.seq, flow = m.flow, status = m.status, ckey = m.ckey, upd = m.upd }
+local moved = (status ~= '' and status ~= m.status) or (createdAt ~= '' and createdAt ~= m.createdAt)
+local touched = updatedAt ~= '' and updatedAt ~= m.updatedAt
 if status ~= '' then m.status = status end
 if createdAt ~= '' then m.createdAt = createdAt; m.ckey = ckey end
 if updatedAt ~= '' then m.updatedAt = updatedAt; m.upd = upd end
-save_meta(meta, m)
-index(root, m)
+if moved then
+  unindex(root, was)
+  save_meta(meta, m)
+  index(root, m)
+elseif touched then
+  redis.call('HSET', meta, 'updatedAt', m.updatedAt, 'upd', m.upd)
+  if FINISHED[m.status] then
+    redis.call('ZREM', root .. ':finished', finished_member(was))
+    redis.call('ZADD', root .. ':finished', 0, finished_member(m))
+  end
+end
 return { 'ok', FINISHED[m.status] and '1' or '0' }
 `;

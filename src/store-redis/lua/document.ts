@@ -36,7 +36,7 @@ local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
   local op
   op, i = read_op(i)
-  write_op(base, op, o)
+  write_op(base, op, o, false)
 end
 o:save()
 save_meta(meta, m)

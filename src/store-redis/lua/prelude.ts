@@ -40,8 +40,9 @@ function Ord:save()
 end
 
 -- sets hash field f to value, keeping the entry's ord when it already exists
-local function put_keep_ord(key, f, value, o)
-  local old = redis.call('HGET', key, f)
+-- (old: its current value when the caller already read it, nil to read it here)
+local function put_keep_ord(key, f, value, o, old)
+  if old == nil then old = redis.call('HGET', key, f) end
   local ord
   if old then ord = split_ord(old) else ord = o:take() end
   redis.call('HSET', key, f, ord .. ':' .. value)
@@ -79,19 +80,20 @@ local function read_op(i)
   return op, i
 end
 
--- writes a whole field (after drop_field): a scalar, a map or a list
-local function write_op(base, op, o)
+-- writes a whole field (its old map or list already dropped): a scalar, a map or a list;
+-- old is the field's current head value (false when absent, nil when not read yet)
+local function write_op(base, op, o, old)
   local f = op.field
   if op.kind == 'x' then
     redis.call('HDEL', base, f)
   elseif op.kind == 'v' then
-    put_keep_ord(base, f, op.value, o)
+    put_keep_ord(base, f, op.value, o, old)
   elseif op.kind == 'm' then
-    put_keep_ord(base, f, 'M', o)
+    put_keep_ord(base, f, 'M', o, old)
     local key = base .. ':m:' .. f
     for k = 1, #op.items, 2 do redis.call('HSET', key, op.items[k], o:take() .. ':' .. op.items[k + 1]) end
   else
-    put_keep_ord(base, f, 'L', o)
+    put_keep_ord(base, f, 'L', o, old)
     if #op.items > 0 then push_all(base .. ':l:' .. f, op.items) end
   end
 end
