@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -46,23 +46,62 @@ function findOnPath(name: string): string | undefined {
   return dirs.map((d) => join(d, name)).find((p) => existsSync(p));
 }
 
-/** The redis-server binary; installs Debian's package when it is missing and we are root. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * The redis-server binary; installs Debian's package when it is missing and we are root.
+ * Test files run in parallel processes, so one of them installs (holding a lock file) and
+ * the others wait for it.
+ */
 export function redisServerBinary(): string {
   const found = findOnPath('redis-server');
   if (found !== undefined) return found;
   if (process.getuid?.() !== 0) throw new Error('redis-server is not installed and this user is not root: run `apt-get update && apt-get install -y redis-server`.');
+  const lock = join(tmpdir(), 'routilux-redis-install.lock');
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+    if (fd !== undefined) {
+      try {
+        if (findOnPath('redis-server') === undefined) aptInstallRedis();
+      } finally {
+        closeSync(fd);
+        unlinkSync(lock);
+      }
+      break;
+    }
+    // another test process is installing: wait for it (a lock older than 15 minutes is stale)
+    if (findOnPath('redis-server') !== undefined) break;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock} (another process installing redis-server)`);
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > 15 * 60_000) unlinkSync(lock);
+    } catch {
+      // the lock went away meanwhile
+    }
+    sleepSync(200);
+  }
+  const installed = findOnPath('redis-server');
+  if (installed === undefined) throw new Error('apt-get install redis-server finished but no redis-server binary was found.');
+  return installed;
+}
+
+function aptInstallRedis(): void {
   // Keep the package's init script from starting a system-wide daemon during the install.
   const policy = '/usr/sbin/policy-rc.d';
   const madePolicy = !existsSync(policy);
   if (madePolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   try {
-    execFileSync('sh', ['-c', 'apt-get update && apt-get install -y redis-server'], { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('sh', ['-c', 'apt-get update && apt-get install -y -o DPkg::Lock::Timeout=300 redis-server'], { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } finally {
     if (madePolicy) unlinkSync(policy);
   }
-  const installed = findOnPath('redis-server');
-  if (installed === undefined) throw new Error('apt-get install redis-server finished but no redis-server binary was found.');
-  return installed;
 }
 
 /** A loopback port that was free a moment ago. */
