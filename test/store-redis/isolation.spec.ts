@@ -135,3 +135,17 @@ describe('RedisJobStore scripts and settings', () => {
     expect(await s.commit(commitOf('j1', 't1'))).toBe(true);
   });
 });
+
+describe('RedisJobStore large commits', () => {
+  it('consumes, produces and appends 20,000 items in one commit', async () => {
+    const s = store('iso-large');
+    const many = Array.from({ length: 20_000 }, (_, i) => task(`p${i}`));
+    await s.create(jobDoc('j1', { pendingTasks: many, historyLimit: 50_000 }));
+    const items = Array.from({ length: 20_000 }, (_, i) => ({ i }));
+    expect(await s.commit(commitOf('j1', 't1', { consumed: many.map((t) => t.taskId), produced: [task('last')], changes: { append: { sharedLog: items, executionHistory: items } } }))).toBe(true);
+    const doc = await s.load('j1');
+    expect(doc?.pendingTasks.map((t) => t.taskId)).toEqual(['last']);
+    expect(doc?.sharedLog).toHaveLength(20_000);
+    expect(doc?.executionHistory).toHaveLength(20_001);
+  });
+});

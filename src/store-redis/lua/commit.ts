@@ -102,7 +102,7 @@ for _, a in ipairs(appends) do
     if limit == 0 then redis.call('DEL', lkey) else redis.call('LTRIM', lkey, -limit, -1) end
   end
 end
-if #consumed > 0 then redis.call('HDEL', tasks, unpack(consumed)) end
+call_chunked('HDEL', tasks, consumed)
 for _, t in ipairs(produced) do redis.call('HSET', tasks, t.id, o:take() .. ':' .. t.json) end
 o:save()
 if key ~= '' then redis.call('SADD', base .. ':done', key) end

@@ -52,13 +52,18 @@ local function drop_field(base, f)
   redis.call('DEL', base .. ':m:' .. f, base .. ':l:' .. f)
 end
 
-local function push_all(key, items)
+-- runs cmd key items... in chunks of 1000 (unpack has a small stack limit)
+local function call_chunked(cmd, key, items)
   local i = 1
   while i <= #items do
     local j = math.min(i + 999, #items)
-    redis.call('RPUSH', key, unpack(items, i, j))
+    redis.call(cmd, key, unpack(items, i, j))
     i = j + 1
   end
+end
+
+local function push_all(key, items)
+  call_chunked('RPUSH', key, items)
 end
 
 -- reads one field op at ARGV[i]: field, kind ('v' json | 'm' n k1 v1 .. | 'l' n i1 .. | 'x');
