@@ -8,6 +8,7 @@ import type { JobState } from '../state/job-state.js';
 import { assertNumber, describe } from '../utils/guards.js';
 import type { JobHost } from './job-host.js';
 import { JobLeases } from './job-leases.js';
+import { storeHealthOf, type StoreHealthReport } from '../runtime/store-health.js';
 import { recoverJobs } from './recovery.js';
 import { SUSPENDED, SUSPEND_REASON } from './suspension.js';
 
@@ -59,6 +60,11 @@ export class RuntimeDurability {
       }),
     ]);
     this.clock.clearTimeout(timer);
+  }
+
+  /** How this runtime's jobs see the store now. */
+  health(): StoreHealthReport {
+    return storeHealthOf(this.store).report();
   }
 
   /** Gives the leases back (after the host's shutdown). */

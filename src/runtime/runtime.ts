@@ -23,6 +23,7 @@ import { Schedules } from '../schedules/schedules.js';
 import type { Schedule } from '../schedules/schedule.js';
 import type { ScheduleOptions } from '../schedules/schedule-options.js';
 import { RuntimeDurability } from '../host/runtime-durability.js';
+import type { StoreHealthReport } from './store-health.js';
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(JobStatus));
 
@@ -305,6 +306,15 @@ export class Runtime {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * With a store: how this runtime's jobs see it — `unavailable` (with the last error,
+   * `STORE_UNAVAILABLE`) while some job waits to retry a write, else `ok`. `undefined`
+   * without a store.
+   */
+  storeHealth(): StoreHealthReport | undefined {
+    return this.durable?.health();
   }
 
   // ---------------------------------------------------------------- internals
