@@ -29,6 +29,11 @@ export interface WorkerOptions {
   readonly leaseMs?: number;
   /** How often a job may stall before BullMQ fails its placement (default 5). */
   readonly maxStalledCount?: number;
+  /**
+   * Whether the worker publishes its jobs' events for `DistributedRuntime.events$` (default
+   * true). Each event is one Redis PUBLISH; turn it off when nobody follows the stream.
+   */
+  readonly events?: boolean;
   /** Receives what goes wrong in the background (refused writes after a takeover, lost connections); default: ignored. */
   readonly onError?: (error: unknown) => void;
 }
@@ -41,7 +46,7 @@ export interface DistributedWorker {
   close(): Promise<void>;
 }
 
-const KEYS = ['connection', 'prefix', 'registry', 'concurrency', 'maxJobs', 'leaseMs', 'maxStalledCount', 'onError'];
+const KEYS = ['connection', 'prefix', 'registry', 'concurrency', 'maxJobs', 'leaseMs', 'maxStalledCount', 'events', 'onError'];
 
 /**
  * Starts a worker that runs the jobs of a {@link DistributedRuntime}'s prefix, in any number
@@ -73,7 +78,8 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   const bridge = new RedisEventBridge({ connection: host, prefix, onError });
   const leased = new LeasedStore(store);
   const runtime = new Runtime({ registry, concurrency, store: leased, maxFinishedJobs: 0 });
-  const forwarding = bridge.forward(runtime.events$);
+  if (options.events !== undefined && typeof options.events !== 'boolean') throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'startWorker events must be a boolean.', { details: { path: 'events' } });
+  const forwarding = options.events === false ? undefined : bridge.forward(runtime.events$);
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const holder = new JobHolder({ store, leased, control, runtime, registry, owner: id, leaseMs, onError });
   await control.listen((jobId) => holder.announce(jobId));
@@ -100,7 +106,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     close: () =>
       (closing ??= (async () => {
         await worker.close();
-        forwarding.unsubscribe();
+        forwarding?.unsubscribe();
         await runtime.shutdown({ drainTimeout: 0 });
         await Promise.all([control.close(), bridge.close(), store.close()]);
       })()),
