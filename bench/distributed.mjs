@@ -14,7 +14,7 @@ import { startRedisServer } from '../test/helpers/redis-server.ts';
 import { benchRegistry } from './distributed-worker.mjs';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
-const REPS = Number(process.env.BENCH_REPS ?? 2);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
 const STAGES = 10;
 const CONCURRENCY = 16;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,6 +70,9 @@ async function raw(url, run) {
 const server = await startRedisServer();
 try {
   const results = { raw: [], one: [], two: [] };
+  // warm-up (untimed): Redis caches the scripts, the page cache holds the modules
+  await raw(server.url, 'warm');
+  await routilux(server.url, 1, 'warm');
   for (let r = 0; r < REPS; r++) {
     results.raw.push(await raw(server.url, r));
     results.one.push(await routilux(server.url, 1, r));
@@ -79,6 +82,7 @@ try {
   const perAct = (ms) => (ms * 1000) / activations;
   const out = {
     date: new Date().toISOString(),
+    loadAverage: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
     jobs: JOBS,
     stages: STAGES,
     concurrency: CONCURRENCY,

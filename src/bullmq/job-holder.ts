@@ -74,6 +74,7 @@ export class JobHolder {
         stopped = resolve;
         broke = reject;
       });
+      ended.catch(() => undefined); // a write may fail before the turn waits for the end; the await below still sees it
       let state: JobState | undefined;
       const h: Holding & { registered: boolean } = {
         lease,

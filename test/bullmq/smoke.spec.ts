@@ -36,3 +36,19 @@ describe('DistributedRuntime and startWorker', () => {
     expect(workers.flatMap((w) => w.errors)).toEqual([]);
   }, 60_000);
 });
+
+describe('options', () => {
+  it('refuses bad options with typed errors that say what to fix', async () => {
+    const { startWorker } = await import('../../src/bullmq/index.js');
+    const { expectRejectCode, expectCode } = await import('../helpers/errors.js');
+    expectCode(() => new DistributedRuntime({ connection: 'http://x' }), 'INVALID_ARGUMENT');
+    expectCode(() => new DistributedRuntime({ connection: server.url, extra: 1 } as never), 'INVALID_ARGUMENT');
+    expectCode(() => new DistributedRuntime({ connection: { host: '127.0.0.1', port: 0 } }), 'INVALID_ARGUMENT');
+    await expectRejectCode(startWorker({ connection: server.url, concurrency: 0 }), 'INVALID_ARGUMENT');
+    await expectRejectCode(startWorker({ connection: server.url, leaseMs: 10 }), 'INVALID_ARGUMENT');
+    await expectRejectCode(startWorker({ connection: server.url, registry: {} as never }), 'INVALID_ARGUMENT');
+    const runtime = new DistributedRuntime({ connection: server.url, prefix: 'opts', registry: registerFlows(undefined) });
+    await runtime.close();
+    await expectRejectCode(runtime.exec('stages'), 'INVALID_STATE');
+  });
+});
