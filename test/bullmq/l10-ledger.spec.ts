@@ -33,7 +33,7 @@ describe('L10: 1,000 jobs x 10 stages on BullMQ workers', () => {
       const runtime = new DistributedRuntime({ connection: server.url, prefix, registry: registerFlows(undefined) });
       runtimes.push(runtime);
       const jobs = await Promise.all(Array.from({ length: JOBS }, (_, i) => runtime.exec('stages', { entryParams: { msg: `m${i}` } })));
-      expect(await runtime.waitUntilAllJobsFinished(80_000)).toBe(true);
+      expect(await runtime.waitUntilAllJobsFinished(110_000)).toBe(true);
       const completed = await runtime.listJobs('completed');
       expect(completed.length).toBe(JOBS);
       const { ledger: l } = readDurableLedger(ledger);
@@ -47,6 +47,6 @@ describe('L10: 1,000 jobs x 10 stages on BullMQ workers', () => {
       expect(byWorker.size).toBe(count);
       expect(mine.flatMap((w) => w.errors)).toEqual([]);
       await stopWorkers(mine);
-    }, 120_000);
+    }, 150_000);
   }
 });
