@@ -5,3 +5,5 @@ export type { RedisConnection } from './connection.js';
 export type { RedisSettingsReport } from './settings.js';
 export { RedisEventBridge } from './event-bridge.js';
 export type { RedisEventBridgeOptions, RedisEventSubscription, RoutiluxEventSource } from './event-bridge.js';
+export { RedisControlChannel } from './control-channel.js';
+export type { RedisControlChannelOptions } from './control-channel.js';

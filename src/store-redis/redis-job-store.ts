@@ -23,7 +23,7 @@ import { listPage } from './listing.js';
 import { COMMIT_SCRIPT } from './lua/commit.js';
 import { DELETE_SCRIPT } from './lua/delete.js';
 import { DOCUMENT_SCRIPT } from './lua/document.js';
-import { ACQUIRE_SCRIPT, RELEASE_SCRIPT } from './lua/lease.js';
+import { ACQUIRE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './lua/lease.js';
 import { READ_SCRIPT } from './lua/read.js';
 import { LuaScript } from './lua-script.js';
 import { type RedisSettingsReport, readRedisSettings } from './settings.js';
@@ -46,6 +46,7 @@ const SCRIPTS = {
   read: new LuaScript(READ_SCRIPT),
   acquire: new LuaScript(ACQUIRE_SCRIPT),
   release: new LuaScript(RELEASE_SCRIPT),
+  renew: new LuaScript(RENEW_SCRIPT),
   delete: new LuaScript(DELETE_SCRIPT),
 };
 
@@ -174,6 +175,25 @@ export class RedisJobStore implements JobStore {
     this.#open();
     try {
       await SCRIPTS.release.run(this.#redis.client, [`${jobKey(this.prefix, lease.jobId)}:lease`], [String(lease.fence)]);
+    } catch (error) {
+      throw redisError(error, this.#redis.where, lease.jobId);
+    }
+  }
+
+  /**
+   * Extends `lease` by `ttlMs` from now (Redis server time) while it is still the job's
+   * current lease; `false` when it was taken over or released (its holder has lost the job
+   * and its writes are refused with `STALE_WRITE`). Unlike {@link RedisJobStore.acquire},
+   * the fence stays the same, so the holder's commits in flight stay valid.
+   */
+  async renew(lease: JobLease, ttlMs: number): Promise<boolean> {
+    checkStoreName(lease?.jobId, 'renew: lease.jobId');
+    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `renew: ttlMs must be a finite number of milliseconds > 0; got ${String(ttlMs)}.`, { details: { jobId: lease.jobId } });
+    if (!Number.isInteger(lease.fence) || lease.fence < 1) throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `renew: lease.fence must be an integer >= 1 (from acquire); got ${String(lease.fence)}.`, { details: { jobId: lease.jobId } });
+    this.#open();
+    try {
+      const reply = await SCRIPTS.renew.run(this.#redis.client, [`${jobKey(this.prefix, lease.jobId)}:lease`], [String(lease.fence), String(Math.ceil(ttlMs))]);
+      return Number(reply) === 1;
     } catch (error) {
       throw redisError(error, this.#redis.where, lease.jobId);
     }

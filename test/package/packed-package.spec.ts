@@ -29,7 +29,7 @@ const programs: Record<string, { file: string; needs: readonly string[]; redis?:
   './testing': { file: 'testing.ts', needs: [] },
   './nest': { file: 'nest.ts', needs: ['@nestjs/common', '@nestjs/core'] },
   './store-sqlite': { file: 'store-sqlite.ts', needs: ['better-sqlite3'] },
-  './bullmq': { file: 'bullmq.ts', needs: ['ioredis'], redis: true },
+  './bullmq': { file: 'bullmq.ts', needs: ['ioredis', 'bullmq'], redis: true },
   './server': { file: 'server.ts', needs: [] },
   './flow.schema.json': { file: 'flow-schema.ts', needs: [] },
   './package.json': { file: 'package-json.ts', needs: [] },

@@ -18,3 +18,16 @@ export const RELEASE_SCRIPT = `#!lua
 if redis.call('HGET', KEYS[1], 'fence') == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
 `;
+
+/**
+ * Extends a lease that is still the current one. KEYS[1] the lease hash; ARGV: its fence,
+ * ttl in ms (from the Redis server's TIME). Reply: 1 when extended, 0 when the lease was
+ * taken over, released or expired and replaced (the holder has lost the job).
+ */
+export const RENEW_SCRIPT = `#!lua
+if redis.call('HGET', KEYS[1], 'fence') ~= ARGV[1] then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[1], 'expiresAt', string.format('%.0f', now + tonumber(ARGV[2])))
+return 1
+`;

@@ -1,7 +1,7 @@
 // Uses 'routilux/bullmq': a finished job stored in Redis, committed to, listed and read back.
 // The packed-package test starts a redis-server and passes its URL in ROUTILUX_TEST_REDIS_URL.
 import { Flow, RoutineBase } from 'routilux';
-import { RedisJobStore, type RedisJobStoreOptions } from 'routilux/bullmq';
+import { DistributedRuntime, RedisJobStore, startWorker, type RedisJobStoreOptions, type WorkerOptions } from 'routilux/bullmq';
 
 class Done extends RoutineBase {
   constructor() {
@@ -11,6 +11,8 @@ class Done extends RoutineBase {
 }
 
 const url = process.env['ROUTILUX_TEST_REDIS_URL'];
+const workerOptions: WorkerOptions = { connection: url ?? 'redis://127.0.0.1:6379', concurrency: 1 };
+if (typeof startWorker !== 'function' || typeof DistributedRuntime !== 'function' || workerOptions.concurrency !== 1) throw new Error('routilux/bullmq lacks the distributed runtime');
 if (url === undefined) throw new Error('set ROUTILUX_TEST_REDIS_URL to a redis:// URL');
 const flow = new Flow();
 flow.addRoutine(new Done(), 'done');
