@@ -8,19 +8,22 @@ const ANONYMOUS: Identity = Object.freeze({ kind: 'anonymous' });
 
 /**
  * Checks presented credentials against the configured keys. Keys are kept only as
- * HMAC-SHA256 digests under a per-process secret; a presented value is digested the same
+ * SHA-256 digests keyed with a per-process secret; a presented value is digested the same
  * way and compared with `crypto.timingSafeEqual` against **every** key, with no early exit,
  * so neither the position of a match nor the length of a guess shows in the timing.
  * @internal
  */
 export class KeyVerifier {
   private readonly secret = crypto.randomBytes(32);
+  /** The secret as text, the prefix of every digested value. */
+  private readonly prefix = this.secret.toString('hex');
   private readonly digests: readonly Buffer[];
   private readonly ids: readonly string[];
 
   constructor(keys: readonly string[]) {
     this.digests = keys.map((k) => this.digest(k));
-    this.ids = this.digests.map((d) => d.subarray(0, 6).toString('hex'));
+    // the id a log or audit record may carry: a prefix of the key's HMAC, never the key
+    this.ids = keys.map((k) => crypto.createHmac('sha256', this.secret).update(k, 'utf8').digest('hex').slice(0, 12));
   }
 
   /** True when at least one key is configured. */
@@ -28,9 +31,13 @@ export class KeyVerifier {
     return this.digests.length > 0;
   }
 
-  /** The 32-byte digest of a credential value. */
+  /**
+   * The 32-byte digest of a credential value: SHA-256 over the per-process secret and the
+   * value, in one call (no hash object per request). Digests are compared only with each
+   * other and never leave the process, so a keyed hash serves as well as an HMAC here.
+   */
   digest(value: string): Buffer {
-    return crypto.createHmac('sha256', this.secret).update(value, 'utf8').digest();
+    return crypto.hash('sha256', this.prefix + value, 'buffer');
   }
 
   /** The key's short id (a digest prefix, safe to log) when `value` is a configured key, else undefined. */
