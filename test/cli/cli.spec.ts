@@ -29,6 +29,27 @@ export class Sink extends RoutineBase {
   take(d: { i: number }): void { if (d.i === 99) throw new Error('boom'); }
 }
 `;
+const SLOW = `import { Event, Routine, RoutineBase, Slot, event } from ${JSON.stringify(join(root, 'dist/index.js'))};
+@Routine({ name: 'cli.Ticker' })
+export class Ticker extends RoutineBase {
+  @Event('out') readonly out = event<{ i: number }>();
+  @Slot('trigger')
+  go(): void { for (let i = 0; i < 6; i++) this.out.emit({ i }); }
+}
+@Routine({ name: 'cli.Slow' })
+export class Slow extends RoutineBase {
+  @Slot('in')
+  async take(): Promise<void> { await new Promise((r) => setTimeout(r, 150)); }
+}
+`;
+const SLOW_FLOW = 'version: 1\nflowId: slow\nroutines:\n  tick: { type: cli.Ticker }\n  slow: { type: cli.Slow }\nconnections:\n  - { from: tick.out, to: slow.in }\n';
+
+/** Runs the built bin under a pseudo-terminal (util-linux `script`); resolves with everything the terminal showed. */
+function pty(cwd: string, args: string[], env: Record<string, string | undefined>): string {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  return execFileSync('script', ['-qec', command, '/dev/null'], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+}
+
 const FLOW = 'version: 1\nflowId: cli\nroutines:\n  src: { type: cli.Source }\n  sink: { type: cli.Sink }\nconnections:\n  - { from: src.out, to: sink.in }\n';
 
 describe('routilux CLI (built bin)', () => {
@@ -39,6 +60,8 @@ describe('routilux CLI (built bin)', () => {
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false, target: 'ES2022' } }));
     writeFileSync(join(dir, 'routines.ts'), ROUTINES);
     writeFileSync(join(dir, 'flow.yaml'), FLOW);
+    writeFileSync(join(dir, 'slow-routines.ts'), SLOW);
+    writeFileSync(join(dir, 'slow.yaml'), SLOW_FLOW);
     writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nroutines:\n  src: { type: 7 }\n');
   }, 120_000);
 
@@ -74,6 +97,40 @@ describe('routilux CLI (built bin)', () => {
     expect(out).toContain('\u001b[?25l'); // the view took the terminal
     expect(out).toMatch(/routine\s+status\s+done\s+failed\s+queued/);
     expect(out).toMatch(/sink\s+completed\s+3\s+0\s+0/);
+  });
+
+  it('the live view redraws in place while the job runs: per-routine done / failed / queued, elapsed, status', () => {
+    const out = pty(dir, ['run', 'slow.yaml', '--import', './slow-routines.ts'], { CI: undefined });
+    expect(out).toContain('\u001b[?25l'); // cursor hidden while drawing…
+    expect(out).toContain('\u001b[?25h'); // …and given back at the end
+    expect(out).toMatch(/\u001b\[\d+A/); // the block moved the cursor up to redraw itself
+    const frames = out.split(/routine\s+status\s+done\s+failed\s+queued/).slice(1);
+    expect(frames.length).toBeGreaterThan(2); // several snapshots, fed while the job ran
+    expect(out).toMatch(/job [0-9a-f]{8}\s+running\s+\d+\.\ds/); // status and elapsed in the title line
+    expect(out).toMatch(/slow\s+\S+\s+[0-5]\s+0\s+[1-6]/); // a frame with slow's deliveries still queued
+    expect(out).toMatch(/slow\s+completed\s+6\s+0\s+0/); // the last frame
+    expect(out).toMatch(/queued \d+ · active \d+/);
+    expect(out).not.toMatch(/\[\d+\.\ds\] (running|completed) ·/); // no plain lines on a terminal
+  });
+
+  it('the plain fallback: CI set on a terminal, or a pipe with CI unset, prints lines and no escape codes', async () => {
+    const onCi = pty(dir, ['run', 'slow.yaml', '--import', './slow-routines.ts'], { CI: 'true' });
+    expect(onCi).not.toContain('\u001b[');
+    expect(onCi).toMatch(/\[\d+\.\ds\] running · tick \d, slow \d · queued \d+, active \d+/);
+    expect(onCi).toMatch(/\[\d+\.\ds\] completed · tick 1, slow 6 · queued 0, active 0/);
+    const env = { ...process.env };
+    delete env['CI'];
+    const piped = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, [BIN, 'run', 'slow.yaml', '--import', './slow-routines.ts'], { cwd: dir, env, timeout: 60_000 }, (error, stdout, stderr) => done({ code: error === null ? 0 : 1, stdout, stderr }));
+    });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).not.toContain('\u001b[');
+    expect(piped.stderr).toMatch(/completed · tick 1, slow 6 · queued 0, active 0/);
+    expect(piped.stdout).toMatch(/completed/);
+    // --json on a terminal: no view at all, one JSON document
+    const json = pty(dir, ['--json', 'run', 'slow.yaml', '--import', './slow-routines.ts'], { CI: undefined });
+    expect(json).not.toContain('\u001b[');
+    expect(JSON.parse(json.trim())).toMatchObject({ status: 'completed', routines: { slow: { activations: 6, failed: 0 } } });
   });
 
   it('list, diagram, init, and bad usage', async () => {
