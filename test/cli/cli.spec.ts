@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,23 @@ export class Slow extends RoutineBase {
   async take(): Promise<void> { await new Promise((r) => setTimeout(r, 150)); }
 }
 `;
+const HALT = `import { Event, Routine, RoutineBase, Slot, event } from ${JSON.stringify(join(root, 'dist/index.js'))};
+@Routine({ name: 'cli.Halt' })
+export class Halt extends RoutineBase {
+  @Event('out') readonly out = event<{ i: number }>();
+  @Slot('trigger')
+  async go(_d: unknown, ctx: { flow: { pause(j: unknown): Promise<void> }; jobState: unknown }): Promise<void> {
+    for (let i = 0; i < 3; i++) this.out.emit({ i });
+    await ctx.flow.pause(ctx.jobState);
+  }
+}
+@Routine({ name: 'cli.Count' })
+export class Count extends RoutineBase {
+  @Slot('in')
+  take(): void {}
+}
+`;
+const HALT_FLOW = 'version: 1\nflowId: halt\nroutines:\n  halt: { type: cli.Halt }\n  count: { type: cli.Count }\nconnections:\n  - { from: halt.out, to: count.in }\n';
 const SLOW_FLOW = 'version: 1\nflowId: slow\nroutines:\n  tick: { type: cli.Ticker }\n  slow: { type: cli.Slow }\nconnections:\n  - { from: tick.out, to: slow.in }\n';
 
 /** Runs the built bin under a pseudo-terminal (util-linux `script`); resolves with everything the terminal showed. */
@@ -60,6 +77,12 @@ describe('routilux CLI (built bin)', () => {
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false, target: 'ES2022' } }));
     writeFileSync(join(dir, 'routines.ts'), ROUTINES);
     writeFileSync(join(dir, 'flow.yaml'), FLOW);
+    writeFileSync(join(dir, 'halt-routines.ts'), HALT);
+    writeFileSync(join(dir, 'halt.yaml'), HALT_FLOW);
+    mkdirSync(join(dir, 'flows'));
+    writeFileSync(join(dir, 'flows', 'first.yaml'), FLOW);
+    writeFileSync(join(dir, 'flows', 'second.json'), JSON.stringify({ version: 1, routines: {} }));
+    writeFileSync(join(dir, 'flows', 'notes.txt'), 'not a flow');
     writeFileSync(join(dir, 'slow-routines.ts'), SLOW);
     writeFileSync(join(dir, 'slow.yaml'), SLOW_FLOW);
     writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nroutines:\n  src: { type: 7 }\n');
@@ -131,6 +154,30 @@ describe('routilux CLI (built bin)', () => {
     const json = pty(dir, ['--json', 'run', 'slow.yaml', '--import', './slow-routines.ts'], { CI: undefined });
     expect(json).not.toContain('\u001b[');
     expect(JSON.parse(json.trim())).toMatchObject({ status: 'completed', routines: { slow: { activations: 6, failed: 0 } } });
+  });
+
+  it('resume: a job saved paused (exit 1) is inspected, then continued to completion (exit 0)', async () => {
+    const paused = await cli(dir, ['run', 'halt.yaml', '--import', './halt-routines.ts', '--save', 'halted.json']);
+    expect(paused.code, paused.stderr).toBe(1);
+    expect(paused.stdout).toContain('paused');
+    const inspected = await cli(dir, ['--json', 'inspect', 'halted.json']);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ status: 'paused', pendingTasks: [{ routineId: 'count' }, { routineId: 'count' }, { routineId: 'count' }] });
+    const resumed = await cli(dir, ['--json', 'resume', 'halt.yaml', 'halted.json', '--import', './halt-routines.ts', '--save', 'resumed.json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', routines: { count: { activations: 3, failed: 0 } } });
+    expect(JSON.parse((await cli(dir, ['--json', 'inspect', 'resumed.json'])).stdout)).toMatchObject({ status: 'completed', pendingTasks: [] });
+    const missing = await cli(dir, ['resume', 'halt.yaml', 'nope.json', '--import', './halt-routines.ts']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error FILE_NOT_FOUND: /);
+  });
+
+  it('list flows: the flow files of the package.json flows folder', async () => {
+    const r = await cli(dir, ['list', 'flows']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('first.yaml');
+    expect(r.stdout).toContain('second.json');
+    expect(r.stdout).not.toContain('notes.txt');
+    expect((await cli(dir, ['list', 'things'])).code).toBe(2);
   });
 
   it('list, diagram, init, and bad usage', async () => {
