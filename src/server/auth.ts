@@ -19,11 +19,14 @@ export class KeyVerifier {
   private readonly prefix = this.secret.toString('hex');
   private readonly digests: readonly Buffer[];
   private readonly ids: readonly string[];
+  /** One frozen identity per key, so a verified request allocates none. */
+  private readonly identities: readonly Identity[];
 
   constructor(keys: readonly string[]) {
     this.digests = keys.map((k) => this.digest(k));
     // the id a log or audit record may carry: a prefix of the key's HMAC, never the key
     this.ids = keys.map((k) => crypto.createHmac('sha256', this.secret).update(k, 'utf8').digest('hex').slice(0, 12));
+    this.identities = this.ids.map((keyId) => Object.freeze({ kind: 'key' as const, keyId }));
   }
 
   /** True when at least one key is configured. */
@@ -42,6 +45,18 @@ export class KeyVerifier {
 
   /** The key's short id (a digest prefix, safe to log) when `value` is a configured key, else undefined. */
   verify(value: string): string | undefined {
+    const match = this.match(value);
+    return match < 0 ? undefined : this.ids[match];
+  }
+
+  /** The identity of the configured key `value` is, or anonymous. */
+  identityOf(value: string): Identity {
+    const match = this.match(value);
+    return match < 0 ? ANONYMOUS : this.identities[match]!;
+  }
+
+  /** Index of the configured key `value` is, or -1: every key compared, no early exit. */
+  private match(value: string): number {
     const presented = this.digest(value);
     let match = -1;
     for (let i = 0; i < this.digests.length; i++) {
@@ -49,7 +64,7 @@ export class KeyVerifier {
       const equal = crypto.timingSafeEqual(presented, this.digests[i]!);
       match = equal && match < 0 ? i : match;
     }
-    return match < 0 ? undefined : this.ids[match];
+    return match;
   }
 }
 
@@ -80,9 +95,7 @@ export function credentialOf(headers: IncomingHttpHeaders, rawHeaders: readonly 
 /** Resolves the identity of a request from its headers (no ticket). @internal */
 export function identify(verifier: KeyVerifier, headers: IncomingHttpHeaders, rawHeaders: readonly string[]): Identity {
   const credential = credentialOf(headers, rawHeaders);
-  if (credential === undefined) return ANONYMOUS;
-  const keyId = verifier.verify(credential);
-  return keyId === undefined ? ANONYMOUS : { kind: 'key', keyId };
+  return credential === undefined ? ANONYMOUS : verifier.identityOf(credential);
 }
 
 /** The anonymous identity. @internal */

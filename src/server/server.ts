@@ -5,6 +5,7 @@ import websocket from '@fastify/websocket';
 import { Ajv } from 'ajv';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type preValidationHookHandler } from 'fastify';
 import { KeyVerifier, UNAUTHENTICATED_BODY, anonymous, identify } from './auth.js';
+import { Closing } from './closing.js';
 import type { ServerContext } from './context.js';
 import { eventSourceOf } from './engine-seam.js';
 import { forbiddenKeyPath } from './forbidden-keys.js';
@@ -250,7 +251,7 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
  */
 export function createServer(options: ServerOptions = {}): RoutiluxServer {
   const o = resolveOptions(options);
-  const closing = new AbortController();
+  const closing = new Closing();
   const ctx: ServerContext = {
     options: o,
     runtime: o.runtime,
@@ -258,7 +259,7 @@ export function createServer(options: ServerOptions = {}): RoutiluxServer {
     store: o.store,
     idempotency: new IdempotencyStore((id) => o.runtime.getJob(id) !== undefined),
     tickets: new TicketStore(o.ticketTtlMs),
-    closing: closing.signal,
+    closing,
   };
   const hub = new WsHub(o.runtime, o.registry, eventSourceOf(o.runtime), o.wsPingIntervalMs, o.wsMaxConnectionsPerKey);
   const verifier = new KeyVerifier(o.apiKeys);
@@ -277,7 +278,7 @@ export function createServer(options: ServerOptions = {}): RoutiluxServer {
     },
     close() {
       closed ??= (async () => {
-        closing.abort();
+        closing.close();
         await app.close();
         hub.close();
         if (o.ownsRuntime) await o.runtime.shutdown();
