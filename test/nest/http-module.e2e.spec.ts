@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Flow, FlowRegistry, Runtime } from '../../src/index.js';
 import { RoutiluxHttpModule, RoutiluxModule, type RoutiluxHttpOptions } from '../../src/nest/index.js';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { expectCode } from '../helpers/errors.js';
 import { KEY, pipelineDocument } from '../server/fixtures.js';
 
@@ -25,13 +26,15 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-/** A real Nest application on the Express platform, listening on a free loopback port. */
-async function boot(http: RoutiluxHttpOptions): Promise<{ app: INestApplication; base: string }> {
+type Platform = 'express' | 'fastify';
+
+/** A real Nest application on the Express (default) or Fastify platform, listening on a free loopback port. */
+async function boot(http: RoutiluxHttpOptions, platform: Platform = 'express'): Promise<{ app: INestApplication; base: string }> {
   const registry = new FlowRegistry();
   registry.registerByName('pipeline', Flow.deserialize(pipelineDocument()));
   @Module({ imports: [RoutiluxModule.forRoot({ registry }), RoutiluxHttpModule.forRoot(http)], controllers: [HelloController] })
   class AppModule {}
-  const app = await NestFactory.create(AppModule, { logger: false });
+  const app = platform === 'express' ? await NestFactory.create(AppModule, { logger: false }) : await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { logger: false });
   apps.push(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -53,9 +56,9 @@ function upgrade(url: string, headers: Record<string, string>): Promise<{ socket
   });
 }
 
-describe('RoutiluxHttpModule in a real Nest application (Express platform)', () => {
+describe.each(['express', 'fastify'] as const)('RoutiluxHttpModule in a real Nest application (%s platform)', (platform) => {
   it('serves the API under api/v1 on the RoutiluxModule runtime, beside the app’s own routes', async () => {
-    const { app, base } = await boot({ apiKeys: [KEY] });
+    const { app, base } = await boot({ apiKeys: [KEY] }, platform);
     // the app's own routes and body parser still work
     expect(await (await fetch(`${base}/hello`)).json()).toEqual({ hello: 'nest' });
     expect(await (await fetch(`${base}/hello`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).json()).toEqual({ echoed: { a: 1 } });
@@ -85,7 +88,7 @@ describe('RoutiluxHttpModule in a real Nest application (Express platform)', () 
   });
 
   it('the WebSocket: 401 on the upgrade without a key, events with one, 1001 when the app closes', async () => {
-    const { app, base } = await boot({ apiKeys: [KEY] });
+    const { app, base } = await boot({ apiKeys: [KEY] }, platform);
     const ws = `${base.replace('http', 'ws')}/api/v1/ws`;
     expect((await upgrade(ws, {})).status).toBe(401);
     const { socket } = await upgrade(ws, auth);
@@ -103,7 +106,7 @@ describe('RoutiluxHttpModule in a real Nest application (Express platform)', () 
   });
 
   it('a custom prefix, auth: false for loopback clients, and checked options', async () => {
-    const { base } = await boot({ prefix: 'routilux', auth: false });
+    const { base } = await boot({ prefix: 'routilux', auth: false }, platform);
     expect((await fetch(`${base}/routilux/flows`)).status).toBe(200);
     expect((await fetch(`${base}/api/v1/flows`)).status).toBe(404); // Nest's own 404: nothing mounted there
     expectCode(() => RoutiluxHttpModule.forRoot({ prefix: '/api/' }), 'INVALID_ARGUMENT');
@@ -114,7 +117,7 @@ describe('RoutiluxHttpModule in a real Nest application (Express platform)', () 
     const saved = process.env.ROUTILUX_API_KEYS;
     delete process.env.ROUTILUX_API_KEYS;
     try {
-      await expect(boot({})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(boot({}, platform)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     } finally {
       if (saved !== undefined) process.env.ROUTILUX_API_KEYS = saved;
     }
