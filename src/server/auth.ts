@@ -8,19 +8,25 @@ const ANONYMOUS: Identity = Object.freeze({ kind: 'anonymous' });
 
 /**
  * Checks presented credentials against the configured keys. Keys are kept only as
- * HMAC-SHA256 digests under a per-process secret; a presented value is digested the same
+ * SHA-256 digests keyed with a per-process secret; a presented value is digested the same
  * way and compared with `crypto.timingSafeEqual` against **every** key, with no early exit,
  * so neither the position of a match nor the length of a guess shows in the timing.
  * @internal
  */
 export class KeyVerifier {
   private readonly secret = crypto.randomBytes(32);
+  /** The secret as text, the prefix of every digested value. */
+  private readonly prefix = this.secret.toString('hex');
   private readonly digests: readonly Buffer[];
   private readonly ids: readonly string[];
+  /** One frozen identity per key, so a verified request allocates none. */
+  private readonly identities: readonly Identity[];
 
   constructor(keys: readonly string[]) {
     this.digests = keys.map((k) => this.digest(k));
-    this.ids = this.digests.map((d) => d.subarray(0, 6).toString('hex'));
+    // the id a log or audit record may carry: a prefix of the key's HMAC, never the key
+    this.ids = keys.map((k) => crypto.createHmac('sha256', this.secret).update(k, 'utf8').digest('hex').slice(0, 12));
+    this.identities = this.ids.map((keyId) => Object.freeze({ kind: 'key' as const, keyId }));
   }
 
   /** True when at least one key is configured. */
@@ -28,13 +34,29 @@ export class KeyVerifier {
     return this.digests.length > 0;
   }
 
-  /** The 32-byte digest of a credential value. */
+  /**
+   * The 32-byte digest of a credential value: SHA-256 over the per-process secret and the
+   * value, in one call (no hash object per request). Digests are compared only with each
+   * other and never leave the process, so a keyed hash serves as well as an HMAC here.
+   */
   digest(value: string): Buffer {
-    return crypto.createHmac('sha256', this.secret).update(value, 'utf8').digest();
+    return crypto.hash('sha256', this.prefix + value, 'buffer');
   }
 
   /** The key's short id (a digest prefix, safe to log) when `value` is a configured key, else undefined. */
   verify(value: string): string | undefined {
+    const match = this.match(value);
+    return match < 0 ? undefined : this.ids[match];
+  }
+
+  /** The identity of the configured key `value` is, or anonymous. */
+  identityOf(value: string): Identity {
+    const match = this.match(value);
+    return match < 0 ? ANONYMOUS : this.identities[match]!;
+  }
+
+  /** Index of the configured key `value` is, or -1: every key compared, no early exit. */
+  private match(value: string): number {
     const presented = this.digest(value);
     let match = -1;
     for (let i = 0; i < this.digests.length; i++) {
@@ -42,7 +64,7 @@ export class KeyVerifier {
       const equal = crypto.timingSafeEqual(presented, this.digests[i]!);
       match = equal && match < 0 ? i : match;
     }
-    return match < 0 ? undefined : this.ids[match];
+    return match;
   }
 }
 
@@ -73,9 +95,7 @@ export function credentialOf(headers: IncomingHttpHeaders, rawHeaders: readonly 
 /** Resolves the identity of a request from its headers (no ticket). @internal */
 export function identify(verifier: KeyVerifier, headers: IncomingHttpHeaders, rawHeaders: readonly string[]): Identity {
   const credential = credentialOf(headers, rawHeaders);
-  if (credential === undefined) return ANONYMOUS;
-  const keyId = verifier.verify(credential);
-  return keyId === undefined ? ANONYMOUS : { kind: 'key', keyId };
+  return credential === undefined ? ANONYMOUS : verifier.identityOf(credential);
 }
 
 /** The anonymous identity. @internal */

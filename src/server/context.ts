@@ -1,4 +1,5 @@
 import type { FlowRegistry, JobStore, Runtime } from '../index.js';
+import type { Closing } from './closing.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ResolvedOptions } from './options.js';
 import type { TicketStore } from './ws/tickets.js';
@@ -12,5 +13,5 @@ export interface ServerContext {
   readonly idempotency: IdempotencyStore;
   readonly tickets: TicketStore;
   /** Aborted when the server starts closing: long waits return at once. */
-  readonly closing: AbortSignal;
+  readonly closing: Closing;
 }

@@ -45,6 +45,8 @@ export interface ServerOptions {
   wsPingIntervalMs?: number;
   /** Lifetime of a WebSocket ticket. @default 30000 */
   ticketTtlMs?: number;
+  /** Open WebSockets per API key (per client address without auth); one more is refused with 429 on the upgrade. @default 32 */
+  wsMaxConnectionsPerKey?: number;
   /** Serve the dashboard at `/` when it is built. @default true */
   dashboard?: boolean;
   /** A pino-compatible logger, or false for none. @default false */
@@ -67,11 +69,12 @@ export interface ResolvedOptions {
   readonly trustProxy: boolean;
   readonly wsPingIntervalMs: number;
   readonly ticketTtlMs: number;
+  readonly wsMaxConnectionsPerKey: number;
   readonly dashboard: boolean;
   readonly logger: false | PinoCompatibleLogger;
 }
 
-const KEYS = ['runtime', 'registry', 'store', 'apiKeys', 'auth', 'host', 'port', 'cors', 'rateLimit', 'bodyLimit', 'trustProxy', 'wsPingIntervalMs', 'ticketTtlMs', 'dashboard', 'logger'];
+const KEYS = ['runtime', 'registry', 'store', 'apiKeys', 'auth', 'host', 'port', 'cors', 'rateLimit', 'bodyLimit', 'trustProxy', 'wsPingIntervalMs', 'ticketTtlMs', 'wsMaxConnectionsPerKey', 'dashboard', 'logger'];
 const LOGGER_METHODS = ['info', 'warn', 'error', 'debug', 'fatal', 'trace', 'child'] as const;
 
 function bad(message: string, details: Record<string, unknown> = {}): InvalidArgumentError {
@@ -170,6 +173,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const trustProxy = o.trustProxy === undefined ? false : bool(o.trustProxy, 'trustProxy');
   const wsPingIntervalMs = o.wsPingIntervalMs === undefined ? 30_000 : int(o.wsPingIntervalMs, 'wsPingIntervalMs', 10, 3_600_000);
   const ticketTtlMs = o.ticketTtlMs === undefined ? 30_000 : int(o.ticketTtlMs, 'ticketTtlMs', 1, 3_600_000);
+  const wsMaxConnectionsPerKey = o.wsMaxConnectionsPerKey === undefined ? 32 : int(o.wsMaxConnectionsPerKey, 'wsMaxConnectionsPerKey', 1, 1_000_000);
   const dashboard = o.dashboard === undefined ? true : bool(o.dashboard, 'dashboard');
   // created last, so a bad option never leaves a runtime behind
   // with a store, the server's own runtime commits its jobs there and recovers them on listen();
@@ -192,6 +196,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     trustProxy,
     wsPingIntervalMs,
     ticketTtlMs,
+    wsMaxConnectionsPerKey,
     dashboard,
     logger: logger as false | PinoCompatibleLogger,
   };

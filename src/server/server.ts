@@ -5,6 +5,7 @@ import websocket from '@fastify/websocket';
 import { Ajv } from 'ajv';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type preValidationHookHandler } from 'fastify';
 import { KeyVerifier, UNAUTHENTICATED_BODY, anonymous, identify } from './auth.js';
+import { Closing } from './closing.js';
 import type { ServerContext } from './context.js';
 import { eventSourceOf } from './engine-seam.js';
 import { isRoutiluxError, type Runtime } from '../index.js';
@@ -12,8 +13,8 @@ import { forbiddenKeyPath } from './forbidden-keys.js';
 import { HttpError, errorBody, toHttpError } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
-import { KEY_PARAMS, redactUrl } from './redact.js';
-import { bucketOf, setIdentity } from './request-identity.js';
+import { KEY_PARAMS, keyScrubber, redactUrl } from './redact.js';
+import { bucketOf, identityOf, setIdentity } from './request-identity.js';
 import { trackRoutes } from './route-list.js';
 import { dashboardRoutes } from './dashboard.js';
 import { debugRoutes } from './routes/debug.js';
@@ -85,6 +86,7 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
     forceCloseConnections: 'idle',
   });
   trackRoutes(app);
+  const scrub = keyScrubber(o.apiKeys);
   const bodyAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false });
   const partAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, removeAdditional: false, strict: false });
   app.setValidatorCompiler(({ schema, httpPart }) => {
@@ -157,14 +159,21 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
     else done();
   });
 
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: redactUrl(request.raw.url ?? ''), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
-    done();
-  });
+  if (o.logger !== false) {
+    // one record per request: who (the key's HMAC-prefix id, never the key), what, outcome
+    app.addHook('onResponse', (request, reply, done) => {
+      const identity = identityOf(request);
+      request.log.info({ method: request.method, url: redactUrl(request.raw.url ?? ''), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), keyId: identity.kind === 'key' ? identity.keyId : null }, 'request');
+      done();
+    });
+  }
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, unexpected } = toHttpError(error);
-    if (unexpected) request.log.error({ err: { message: error instanceof Error ? error.message : 'non-error thrown', stack: error instanceof Error ? error.stack : undefined }, url: redactUrl(request.raw.url ?? '') }, 'unexpected error');
+    if (unexpected) {
+      const err = error instanceof Error ? { message: scrub(error.message), stack: error.stack === undefined ? undefined : scrub(error.stack) } : { message: 'non-error thrown' };
+      request.log.error({ err, url: redactUrl(request.raw.url ?? '') }, 'unexpected error');
+    }
     if (status === 401) {
       sendUnauthenticated(reply);
       return;
@@ -191,12 +200,16 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
         new HttpError('RATE_LIMITED', `Too many requests: at most ${context.max} per ${Math.round(context.ttl / 1000) || 1} s for this key (or client address); retry after ${context.after}.`, { limit: context.max }),
     });
   }
-  void app.register(cors, {
-    origin: (origin, cb) => cb(null, origin !== undefined && o.corsOrigins.includes(origin) ? origin : false),
-    credentials: false,
-    methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key'],
-  });
+  // closed by default: without configured origins no CORS header is ever sent (and no
+  // per-request CORS work is done); with them, only those exact origins are answered
+  if (o.corsOrigins.length > 0) {
+    void app.register(cors, {
+      origin: [...o.corsOrigins],
+      credentials: false,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key'],
+    });
+  }
   void app.register(websocket, {
     options: { maxPayload: 64 * 1024 },
     preClose: (done) => {
@@ -214,7 +227,7 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
       jobControlRoutes(api, ctx);
       debugRoutes(api, ctx);
       metaRoutes(api, ctx);
-      wsRoute(api, hub, o.corsOrigins);
+      wsRoute(api, hub, o.corsOrigins, o.wsMaxConnectionsPerKey);
     }, { prefix: API_PREFIX });
     root.setNotFoundHandler(
       o.rateLimit === false ? {} : { preValidation: (root as unknown as { rateLimit(): preValidationHookHandler }).rateLimit() },
@@ -253,7 +266,7 @@ async function recoverJobsOnListen(runtime: Runtime, warn: (message: string) => 
  */
 export function createServer(options: ServerOptions = {}): RoutiluxServer {
   const o = resolveOptions(options);
-  const closing = new AbortController();
+  const closing = new Closing();
   const ctx: ServerContext = {
     options: o,
     runtime: o.runtime,
@@ -261,9 +274,9 @@ export function createServer(options: ServerOptions = {}): RoutiluxServer {
     store: o.store,
     idempotency: new IdempotencyStore((id) => o.runtime.getJob(id) !== undefined),
     tickets: new TicketStore(o.ticketTtlMs),
-    closing: closing.signal,
+    closing,
   };
-  const hub = new WsHub(o.runtime, o.registry, eventSourceOf(o.runtime), o.wsPingIntervalMs);
+  const hub = new WsHub(o.runtime, o.registry, eventSourceOf(o.runtime), o.wsPingIntervalMs, o.wsMaxConnectionsPerKey);
   const verifier = new KeyVerifier(o.apiKeys);
   const app = buildApp(o, ctx, hub, verifier);
   let closed: Promise<void> | undefined;
@@ -281,7 +294,7 @@ export function createServer(options: ServerOptions = {}): RoutiluxServer {
     },
     close() {
       closed ??= (async () => {
-        closing.abort();
+        closing.close();
         await app.close();
         hub.close();
         if (o.ownsRuntime) await o.runtime.shutdown();

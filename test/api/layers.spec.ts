@@ -136,6 +136,7 @@ describe('layers', () => {
         if (to === 'index' || to.startsWith(`${ownArea}/`)) return false;
         if (ownArea === 'cli' && to === 'builtins/index') return false; // the bin offers the built-in types (public subpath entry)
         if (ownArea === 'bullmq' && to === 'store-redis/index') return false; // routilux/bullmq publishes the Redis store
+        if (ownArea === 'nest' && to === 'server/index') return false; // RoutiluxHttpModule mounts the public routilux/server
         return !(i.file === 'testing/test-clock.ts' && to === 'runtime/clock'); // the one allowed seam
       })
       .map((i) => `${i.file} → ${i.spec}`);

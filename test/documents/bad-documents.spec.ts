@@ -150,6 +150,36 @@ describe('B2: YAML attacks are refused before they cost anything', () => {
   });
 });
 
+describe('B2: measured — each attack is refused in under 100 ms with under 50 MB of extra heap', () => {
+  const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  const attacks: [string, string, string][] = [
+    ['an alias bomb (9^9 nodes)', `version: 1\nroutines: {}\n${levels.join('\n')}\n`, 'INVALID_FORMAT'],
+    ['101 aliases', `version: 1\nroutines:\n  a: { type: bad.Step, config: &c {} }\n${Array.from({ length: 101 }, (_, i) => `  r${i}: { type: bad.Step, config: *c }`).join('\n')}\n`, 'INVALID_FORMAT'],
+    ['!!js/function', 'x: !!js/function "function () { return process }"\nversion: 1\nroutines: {}\n', 'INVALID_FORMAT'],
+    ['a 10 MB document', `version: 1\nroutines: {}\npad: "${'x'.repeat(10 * 1024 * 1024)}"\n`, 'PAYLOAD_TOO_LARGE'],
+    ['a 10 MB flat sequence', `version: 1\nroutines: {}\npad: [${'1,'.repeat(5 * 1024 * 1024)}1]\n`, 'PAYLOAD_TOO_LARGE'],
+  ];
+
+  it.each(attacks)('%s', (_name, text, code) => {
+    // warm the loader once on a harmless document so the first call does not pay for compilation
+    Flow.fromYAML('version: 1\nroutines: {}\n');
+    const times: number[] = [];
+    let heap = 0;
+    for (let i = 0; i < 5; i++) {
+      const before = process.memoryUsage().heapUsed;
+      const started = performance.now();
+      const e = error(() => Flow.fromYAML(text));
+      times.push(performance.now() - started);
+      heap = Math.max(heap, process.memoryUsage().heapUsed - before);
+      expect(e.code).toBe(code);
+    }
+    // the best of five runs, so a descheduled moment on a shared machine does not decide
+    expect(Math.min(...times)).toBeLessThan(100);
+    expect(heap).toBeLessThan(50 * 1024 * 1024);
+  });
+});
+
 describe('loadFlowFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'routilux-load-'));
   const doc = 'version: 1\nflowId: filed\nroutines:\n  a: { type: bad.Step }\n  b: { type: bad.Step }\nconnections:\n  - { from: a.out, to: b.in }\n';

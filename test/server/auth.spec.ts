@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { registeredRoutes } from '../../src/server/route-list.js';
 import { KEY, OTHER_KEY, auth, testServer, type TestServer } from './fixtures.js';
 
@@ -48,6 +49,27 @@ describe('H1: every registered route needs credentials', () => {
     // unknown paths do not reveal themselves without credentials
     expect((await t.server.inject({ method: 'GET', url: '/api/v1/nope' })).statusCode).toBe(401);
     expect((await t.server.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+});
+
+describe('H1: routes added later are covered too', () => {
+  it('a route registered after createServer (root or prefixed plugin) is enumerated and refused without credentials', async () => {
+    t = testServer();
+    // no auth code of its own: the global hooks must cover it
+    t.server.app.get('/api/v1/added-later', async () => ({ secret: true }));
+    void t.server.app.register(async (plugin) => {
+      plugin.post('/extra', async () => ({ secret: true }));
+    }, { prefix: '/api/v1/plugin' });
+    await t.server.app.ready();
+    const routes = registeredRoutes(t.server.app).map((r) => `${r.method} ${r.url}${r.public ? ' (public)' : ''}`);
+    expect(routes).toContain('GET /api/v1/added-later');
+    expect(routes).toContain('POST /api/v1/plugin/extra');
+    for (const [method, url] of [['GET', '/api/v1/added-later'], ['POST', '/api/v1/plugin/extra']] as const) {
+      const r = await t.server.inject({ method, url });
+      expect(r.statusCode, url).toBe(401);
+      expect(r.body).not.toContain('secret');
+      expect((await t.server.inject({ method, url, headers: auth })).statusCode, url).toBe(200);
+    }
   });
 });
 
@@ -109,7 +131,8 @@ describe('H3: constant-time comparison on digests', () => {
 
   it('has no === / includes / indexOf on raw keys in the auth code', () => {
     const dir = resolve(__dirname, '../../src/server');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
+    expect(files.some((f) => f.endsWith('hub.ts'))).toBe(true); // subfolders too
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       // a raw key may be compared with undefined (is there one?), never with another value
@@ -118,6 +141,56 @@ describe('H3: constant-time comparison on digests', () => {
       expect(text, file).not.toMatch(/\.(includes|indexOf|has)\((credential|presented|apiKey)\b/);
       expect(text, file).not.toMatch(/apiKeys\.(includes|indexOf|some|find)\(/);
     }
+  });
+});
+
+describe('H4: keys never reach the logs (a real pino logger, every line captured)', () => {
+  it('failures, successes, 404s, 500s, WebSocket refusals: no key or 6-character prefix; the audit record holds only the HMAC id', async () => {
+    const { default: pino } = await import('pino');
+    const out: string[] = [];
+    const stream = { write: (line: string) => void out.push(line) };
+    const logger = pino({ level: 'trace' }, stream);
+    t = testServer({ apiKeys: [KEY, OTHER_KEY], logger, port: 0, rateLimit: { max: 1000, timeWindow: 60_000 } });
+    const { url } = await t.server.listen();
+    vi.spyOn(t.runtime, 'listJobs').mockImplementation(() => {
+      throw new Error(`exploded while holding ${KEY}`); // an unexpected error whose message carries a key
+    });
+    const calls: [string, string, Record<string, string>][] = [
+      ['GET', '/api/v1/flows', { authorization: `Bearer ${KEY}` }],
+      ['GET', '/api/v1/flows', { 'x-api-key': OTHER_KEY }],
+      ['GET', '/api/v1/flows', { authorization: `Bearer ${KEY.slice(0, 10)}` }],
+      ['GET', `/api/v1/flows?api_key=${KEY}`, {}],
+      ['GET', '/api/v1/nope', { authorization: `Bearer ${KEY}` }],
+      ['GET', '/api/v1/jobs', { authorization: `Bearer ${KEY}` }],
+      ['POST', '/api/v1/flows/pipeline/jobs', { authorization: `Bearer ${OTHER_KEY}`, 'content-type': 'application/json' }],
+    ];
+    for (const [method, path, headers] of calls) await fetch(url + path, { method, headers, body: method === 'POST' ? '{"wait":2000}' : undefined }).then((r) => r.text());
+    // WebSocket upgrades: a key in the query (refused) and a wrong header key
+    for (const [path, headers] of [[`/api/v1/ws?token=${OTHER_KEY}`, {}], ['/api/v1/ws', { 'x-api-key': `${KEY}!` }]] as const) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(url.replace('http', 'ws') + path, { headers });
+        socket.once('unexpected-response', (_req, res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        socket.once('open', () => reject(new Error('opened')));
+      });
+      expect(status).toBe(401);
+    }
+    await t.server.close();
+    const log = out.join('');
+    const records = out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requests = records.filter((r) => r['msg'] === 'request');
+    expect(requests.length).toBeGreaterThanOrEqual(calls.length + 2);
+    expect(records.some((r) => r['msg'] === 'unexpected error')).toBe(true); // the 500 was logged…
+    for (const key of [KEY, OTHER_KEY]) {
+      for (let i = 0; i + 6 <= key.length; i++) expect(log, key.slice(i, i + 6)).not.toContain(key.slice(i, i + 6)); // …without the key in its message
+    }
+    // the audit record: the key's HMAC-prefix id for valid calls, null for failed ones, never the key
+    const ids = new Set(requests.map((r) => r['keyId']).filter((k) => k !== null));
+    expect(ids.size).toBe(2);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}$/);
+    expect(requests.find((r) => r['statusCode'] === 401)?.['keyId']).toBeNull();
   });
 });
 

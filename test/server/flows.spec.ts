@@ -173,3 +173,57 @@ describe('flow routes', () => {
     expect(ready.json()).toEqual({ status: 'degraded', store: { status: 'unavailable' }, runtime: { status: 'ok' } });
   });
 });
+
+describe('B1 over HTTP: a malformed document is refused with every issue, and nothing is registered', () => {
+  const yaml = { ...auth, 'content-type': 'application/yaml' };
+  const names = async (): Promise<string[]> => ((await t!.server.inject({ url: '/api/v1/flows', headers: auth })).json() as { items: { name: string }[] }).items.map((i) => i.name).sort();
+
+  it('syntax errors, wrong types, missing fields, unknown keys, duplicate ids: 400 with located issues, the registry unchanged', async () => {
+    t = testServer();
+    const before = await names();
+    const syntax = await t.server.inject({ method: 'POST', url: '/api/v1/flows?name=broken', headers: yaml, payload: 'version: 1\nroutines: {\n' });
+    expect(syntax.statusCode).toBe(400);
+    expect(syntax.json().error).toMatchObject({ code: 'INVALID_FORMAT', details: { line: expect.any(Number), column: expect.any(Number) } });
+    const many = [
+      'version: 1',
+      'surprise: true', // unknown top-level key (line 2)
+      'routines:',
+      '  a: { type: 42 }', // wrong type (line 4)
+      '  b: { confg: {} }', // missing type, unknown key (line 5)
+      'connections:',
+      '  - { sourceRoutineId: a, sourceEvent: out, targetRoutineId: b }', // missing targetSlot (line 7)
+      '',
+    ].join('\n');
+    const r = await t.server.inject({ method: 'POST', url: '/api/v1/flows?name=many', headers: yaml, payload: many });
+    expect(r.statusCode).toBe(400);
+    const error = r.json().error as { code: string; details: { issues: { path: string; line: number }[] } };
+    expect(error.code).toBe('INVALID_FORMAT');
+    expect(error.details.issues.map((i) => `${i.path}@${i.line}`).sort()).toEqual(['/surprise@2', '/routines/a/type@4', '/routines/b/type@5', '/routines/b/confg@5', '/connections/0/targetSlot@7'].sort());
+    // the same document as JSON: the same paths
+    const asJson = await t.server.inject({ method: 'POST', url: '/api/v1/flows', headers: { ...auth, 'content-type': 'application/json' }, payload: { name: 'many', document: { version: 1, surprise: true, routines: { a: { type: 42 }, b: { confg: {} } }, connections: [{ sourceRoutineId: 'a', sourceEvent: 'out', targetRoutineId: 'b' }] } } });
+    expect(asJson.statusCode).toBe(400);
+    expect((asJson.json().error.details.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['/surprise', '/routines/a/type', '/routines/b/type', '/routines/b/confg', '/connections/0/targetSlot'].sort());
+    const duplicate = await t.server.inject({ method: 'POST', url: '/api/v1/flows?name=dup', headers: yaml, payload: 'version: 1\nroutines:\n  a: { type: srv.source }\n  a: { type: srv.source }\n' });
+    expect(duplicate.statusCode).toBe(400);
+    expect(duplicate.json().error).toMatchObject({ code: 'INVALID_FORMAT', details: { line: 4 } });
+    // a document that is valid up to its last connection is not half-registered either
+    const dangling = await t.server.inject({ method: 'POST', url: '/api/v1/flows?name=dangling', headers: yaml, payload: 'version: 1\nroutines:\n  a: { type: srv.source }\n  b: { type: srv.sink }\nconnections:\n  - { from: a.out, to: b.nope }\n' });
+    expect(dangling.statusCode).toBe(400);
+    expect(dangling.json().error.code).toBe('UNKNOWN_SLOT');
+    expect(await names()).toEqual(before);
+  });
+
+  it('B2 over HTTP: an alias bomb and a custom tag are 400 INVALID_FORMAT, quickly', async () => {
+    t = testServer();
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (const payload of [`version: 1\nroutines: {}\n${levels.join('\n')}\n`, 'version: 1\nroutines: {}\nx: !!js/function "function () { return process }"\n']) {
+      const started = performance.now();
+      const r = await t.server.inject({ method: 'POST', url: '/api/v1/flows?name=attack', headers: yaml, payload });
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error.code).toBe('INVALID_FORMAT');
+    }
+    expect(await names()).not.toContain('attack');
+  });
+});

@@ -26,6 +26,19 @@ describe('createServer options', () => {
     for (const host of ['127.0.0.1', '::1', 'localhost', '127.0.0.2']) await createServer({ runtime, auth: false, host }).close();
   });
 
+  it('H11: a server without auth listens on loopback only', async () => {
+    const runtime = new Runtime({ registry: new FlowRegistry() });
+    const server = createServer({ runtime, auth: false, port: 0 });
+    const { url } = await server.listen();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const address = server.app.server.address();
+    expect(typeof address === 'object' && address !== null ? address.address : '').toBe('127.0.0.1');
+    // and it does answer there without a key
+    expect((await fetch(`${url}/api/v1/flows`)).status).toBe(200);
+    await server.close();
+    await runtime.shutdown();
+  });
+
   it('reads ROUTILUX_API_KEYS: split on ",", trimmed, empty entries ignored', async () => {
     process.env.ROUTILUX_API_KEYS = ` a-key-1 ,, ${KEY} ,`;
     const server = createServer({ runtime: new Runtime({ registry: new FlowRegistry() }) });
@@ -56,6 +69,8 @@ describe('createServer options', () => {
       { trustProxy: 1 },
       { wsPingIntervalMs: 0 },
       { ticketTtlMs: -5 },
+      { wsMaxConnectionsPerKey: 0 },
+      { wsMaxConnectionsPerKey: 2.5 },
       { dashboard: 'yes' },
       { logger: true },
       { logger: { info() {} } },

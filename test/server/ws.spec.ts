@@ -115,6 +115,47 @@ describe('H8: WebSocket auth', () => {
     expect((await connect(url, { ...auth, origin: `http://${own}` })).kind).toBe('open');
   });
 
+  it('an unknown job, an existing job and a wrong key all look the same to a client without a valid key', async () => {
+    const url = await serve({ port: 0 });
+    const { jobId } = (await t!.server.inject({ method: 'POST', url: '/api/v1/flows/pipeline/jobs', headers: { ...auth, 'content-type': 'application/json' }, payload: { wait: 5000 } })).json();
+    const answers = new Set<string>();
+    for (const path of [`/api/v1/jobs/${jobId}`, '/api/v1/jobs/no-such-job', `/api/v1/jobs/${jobId}/state`]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong-key-0123456789' }]) {
+        const r = await t!.server.inject({ url: path, headers });
+        answers.add(`${r.statusCode} ${r.body}`);
+      }
+    }
+    for (const headers of [{}, { 'x-api-key': 'wrong-key-0123456789' }] as Record<string, string>[]) {
+      const o = await connect(url, headers);
+      if (o.kind !== 'refused') throw new Error('opened');
+      answers.add(`${o.status} ${o.body}`);
+    }
+    expect(answers.size).toBe(1);
+    expect([...answers][0]).toMatch(/^401 /);
+  });
+
+  it('caps open sockets per key: one more is refused with 429 on the upgrade; other keys and freed slots are unaffected', async () => {
+    const url = await serve({ port: 0, apiKeys: [KEY, 'second-key-0123456789'], wsMaxConnectionsPerKey: 2 });
+    const first = await open(url);
+    await open(url, { 'x-api-key': KEY });
+    const third = await connect(url, auth);
+    expect(third.kind).toBe('refused');
+    if (third.kind === 'refused') {
+      expect(third.status).toBe(429);
+      expect(JSON.parse(third.body)).toMatchObject({ error: { code: 'RATE_LIMITED', details: { limit: 2, open: 2 } } });
+    }
+    // a ticket minted by the same key counts against that key
+    const { ticket } = (await t!.server.inject({ method: 'POST', url: '/api/v1/ws-tickets', headers: auth })).json();
+    const byTicket = await connect(`${url}?ticket=${ticket}`);
+    expect(byTicket.kind === 'refused' && byTicket.status).toBe(429);
+    expect((await connect(url, { 'x-api-key': 'second-key-0123456789' })).kind).toBe('open');
+    const gone = closed(first);
+    first.close();
+    await gone;
+    for (let i = 0; i < 50 && t!.server.app.websocketServer.clients.size > 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await connect(url, auth)).kind).toBe('open');
+  });
+
   it('counts upgrades against the rate limit', async () => {
     const url = await serve({ port: 0, rateLimit: { max: 2, timeWindow: 60_000 } });
     await open(url);

@@ -31,13 +31,12 @@ export function assertDepth(value: unknown, where: string): void {
 function waitFor(ctx: ServerContext, job: Job, ms: number): Promise<void> {
   if (ms === 0 || ctx.closing.aborted) return Promise.resolve();
   return new Promise<void>((resolve) => {
+    const undo = ctx.closing.onClose(resolve);
     const done = (): void => {
-      ctx.closing.removeEventListener('abort', done);
+      undo();
       resolve();
     };
-    ctx.closing.addEventListener('abort', done, { once: true });
-    const flow = { flowId: job.flowId };
-    JobState.waitForCompletion(flow, job, { timeout: ms }).then(done, done);
+    JobState.waitForCompletion({ flowId: job.flowId }, job, { timeout: ms }).then(done, done);
   });
 }
 

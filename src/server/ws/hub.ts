@@ -9,6 +9,8 @@ export const MAX_BUFFERED = 1_048_576;
 
 interface Peer {
   readonly socket: WebSocket;
+  /** The rate-limit bucket the socket was opened under (its key, or its client address). */
+  readonly bucket: string;
   readonly jobs: Set<string>;
   /** flow ids, with the registry name each was subscribed under */
   readonly flows: Map<string, string>;
@@ -24,6 +26,8 @@ interface Peer {
  */
 export class WsHub {
   private readonly peers = new Set<Peer>();
+  /** Open sockets per bucket (API key, or client address without one). */
+  private readonly perBucket = new Map<string, number>();
   private subscription: { unsubscribe(): void } | undefined;
   private readonly pinger: NodeJS.Timeout;
 
@@ -32,6 +36,7 @@ export class WsHub {
     private readonly registry: FlowRegistry,
     private readonly events: EventSource | undefined,
     pingIntervalMs: number,
+    private readonly maxPerBucket: number = Infinity,
   ) {
     this.pinger = setInterval(() => this.ping(), pingIntervalMs);
     this.pinger.unref();
@@ -47,9 +52,29 @@ export class WsHub {
     return this.events !== undefined;
   }
 
-  attach(socket: WebSocket): void {
-    const peer: Peer = { socket, jobs: new Set(), flows: new Map(), all: false, missedPings: 0 };
+  /** Open sockets of one bucket. */
+  connectionsOf(bucket: string): number {
+    return this.perBucket.get(bucket) ?? 0;
+  }
+
+  /** Whether one more socket of this bucket stays within the per-key connection cap. */
+  hasRoomFor(bucket: string): boolean {
+    return this.connectionsOf(bucket) < this.maxPerBucket;
+  }
+
+  /**
+   * Takes over an upgraded socket opened under `bucket`. The cap is checked before the
+   * upgrade; a socket that still finds its bucket full (two upgrades raced) is closed with
+   * 1008 at once.
+   */
+  attach(socket: WebSocket, bucket: string): void {
+    if (!this.hasRoomFor(bucket)) {
+      socket.close(1008, 'too many open WebSockets for this key');
+      return;
+    }
+    const peer: Peer = { socket, bucket, jobs: new Set(), flows: new Map(), all: false, missedPings: 0 };
     this.peers.add(peer);
+    this.perBucket.set(bucket, this.connectionsOf(bucket) + 1);
     this.ensureStream();
     const alive = (): void => {
       peer.missedPings = 0;
@@ -72,7 +97,10 @@ export class WsHub {
   }
 
   private detach(peer: Peer): void {
-    this.peers.delete(peer);
+    if (!this.peers.delete(peer)) return;
+    const left = this.connectionsOf(peer.bucket) - 1;
+    if (left > 0) this.perBucket.set(peer.bucket, left);
+    else this.perBucket.delete(peer.bucket);
     if (this.peers.size === 0 && this.subscription !== undefined) {
       this.subscription.unsubscribe();
       this.subscription = undefined;
@@ -87,8 +115,8 @@ export class WsHub {
   private ping(): void {
     for (const peer of [...this.peers]) {
       peer.missedPings++;
-      if (peer.missedPings > 2) {
-        // silent for two whole intervals after a ping
+      if (peer.missedPings >= 2) {
+        // nothing heard since the ping of the previous tick: silent for two intervals
         peer.socket.terminate();
         this.detach(peer);
       } else if (peer.socket.readyState === peer.socket.OPEN) peer.socket.ping();
