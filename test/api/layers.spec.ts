@@ -107,7 +107,7 @@ describe('layers', () => {
     expect(valueImportsOf('tsyringe').every((f) => f.startsWith('di/'))).toBe(true);
     expect(valueImportsOf('class-transformer').every((f) => f.startsWith('serialization/'))).toBe(true);
     expect(valueImportsOf('@nestjs').every((f) => f.startsWith('nest/'))).toBe(true);
-    expect(valueImportsOf('@marcbachmann/cel-js')).toEqual(['builtins/conditions/cel-sandbox.ts']);
+    expect(valueImportsOf('@marcbachmann/cel-js')).toEqual(['expressions/cel-sandbox.ts']);
     expect(valueImportsOf('vitest').every((f) => f.startsWith('testing/'))).toBe(true);
     expect(valueImportsOf('better-sqlite3').every((f) => f.startsWith('store-sqlite/'))).toBe(true);
     expect(valueImportsOf('better-sqlite3').length).toBeGreaterThan(0);
