@@ -167,6 +167,7 @@ export { compileExpression, ExpressionCompileError, ExpressionEvaluationError, E
 export type { CompiledExpression, ExpressionFailure } from './expressions/index.js';
 
 // ---------------------------------------------------------------- event stream (services.md §2)
+export type { Breakpoint, BreakpointSpec } from './state/breakpoint-types.js';
 export type {
   RoutiluxEvent,
   RoutiluxEventBase,

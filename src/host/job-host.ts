@@ -110,6 +110,19 @@ export class JobHost {
     return run;
   }
 
+  /**
+   * Runs exactly the first pending activation of a paused (or restored) job of `flow` on this
+   * host, then pauses it again (services.md §2). Not paused → `NOT_PAUSED`.
+   */
+  step(flow: HostedFlow, state: JobState): Promise<{ taskId: string | null }> {
+    if (state.status !== 'paused') {
+      throw new ExecutionError(ErrorCode.NOT_PAUSED, `Job ${state.jobId} is ${state.status}; step runs one activation of a paused job (pause it, or set a breakpoint, first).`, { details: { jobId: state.jobId, status: state.status } });
+    }
+    const plan = flow.plan();
+    checkRestorable(state, plan, flow.flowId);
+    return this.runFor(flow, plan, state, state.writer.timeoutBudget ?? flow.executionTimeout, flow.maxWorkers, undefined).step();
+  }
+
   /** Pauses a job running in this process, whichever host drives it. */
   pause(state: JobState, reason: string, checkpoint: unknown): Promise<void> {
     const run = state.liveRun;

@@ -28,6 +28,7 @@ import type {
 import type { OutputHandler } from './output-handlers.js';
 import { waitForCompletion, type WaitOptions } from './wait-for-completion.js';
 import { JobWriter } from './job-writer.js';
+import { breakpointView, type Breakpoint } from './breakpoint-types.js';
 
 export type { WaitOptions } from './wait-for-completion.js';
 
@@ -110,6 +111,9 @@ export class JobState {
       slotQueues: undefined,
       lastActivationAt: undefined,
       debugData: undefined,
+      breakpoints: undefined,
+      breakpointPass: undefined,
+      breakpointSeq: 0,
     };
     this.#w = new JobWriter(this.#d, clock);
   }
@@ -243,6 +247,11 @@ export class JobState {
   /** Data captured by `breakpointPolicy()`: routineId → one record (slot → payloads) per capture. */
   get debugData(): Readonly<Record<string, readonly Readonly<Record<string, readonly Record<string, unknown>[]>>[]>> {
     return (this.#d.debugData ??= {});
+  }
+
+  /** This job's breakpoints with their hit counts (copies; change them with `addBreakpoint` / `removeBreakpoint` of the Flow or Runtime). */
+  get breakpoints(): readonly Breakpoint[] {
+    return (this.#d.breakpoints ?? []).map(breakpointView);
   }
 
   /** This job's policy override of one routine, if any. */
