@@ -365,6 +365,11 @@ export class Flow {
     return this._host.start(this, plan, node, entryParams, { timeout, maxWorkers: workers, state }).state;
   }
 
+  /** @internal a job this flow's own host drives now (running, or paused while a run holds it), by id. */
+  _liveJob(jobId: string): JobState | undefined {
+    return this._host.live.get(jobId);
+  }
+
   /**
    * Adds a breakpoint to a job of this flow (a live one, or one restored with
    * `JobState.deserialize`): before an activation of `routineId` (of `slot`, if given) whose

@@ -19,6 +19,7 @@ const FIELDS = {
   deferredEvents: (d: JobData) => d.deferredEvents.map((e) => ({ ...e })),
   breakpoints: (d: JobData) => (d.breakpoints ?? []).map(breakpointView),
   breakpointPass: (d: JobData) => (d.breakpointPass === undefined ? null : { ...d.breakpointPass }),
+  traceContext: (d: JobData) => (d.traceContext === undefined ? null : { ...d.traceContext }),
 } satisfies Record<string, (d: JobData) => unknown>;
 
 /** A top-level field of the job document that a change replaces whole. */

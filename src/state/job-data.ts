@@ -61,4 +61,6 @@ export interface JobData {
   breakpointPass: BreakpointPass | undefined;
   /** Number of the last breakpoint id given out (`bp<n>`). */
   breakpointSeq: number;
+  /** Trace context of the job's last run (W3C `traceparent` and friends), set by a tracer. */
+  traceContext: Record<string, string> | undefined;
 }

@@ -64,6 +64,7 @@ export function jobToDocument(d: JobData, pending: readonly PendingTask[] = d.pe
     debugData: d.debugData ?? {},
     ...(d.breakpoints !== undefined ? { breakpoints: d.breakpoints.map(breakpointView) } : {}),
     ...(d.breakpointPass !== undefined ? { breakpointPass: { ...d.breakpointPass } } : {}),
+    ...(d.traceContext !== undefined ? { traceContext: { ...d.traceContext } } : {}),
     tracker: d.tracker.toJSON(),
   }, d.limits);
 }
@@ -158,6 +159,7 @@ function restore(dto: JobStateDto, c: Checks): JobData {
       Array.isArray(captures) ? captures.map((x, i) => c.record(x, `${path}/${i}`, (queue, qpath) => c.payloads(queue, qpath))) : c.bad(path, 'an array', []),
     ),
     ...restoreBreakpoints(dto, c),
+    traceContext: dto.traceContext === undefined ? undefined : c.record(dto.traceContext, '/traceContext', (v, path) => (typeof v === 'string' ? v : c.bad(path, 'a string', ''))),
   };
 }
 

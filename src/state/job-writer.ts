@@ -420,6 +420,12 @@ export class JobWriter {
     this.log?.field('breakpointPass');
   }
 
+  /** @internal the job's trace context changed. */
+  traceContextSet(carrier: Record<string, string> | undefined): void {
+    this.d.traceContext = carrier;
+    this.log?.field('traceContext');
+  }
+
   /** @internal starts recording changes for a durable store (every change from now on is collected). */
   recordChanges(): void {
     this.log ??= new ChangeRecorder();

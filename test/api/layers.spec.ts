@@ -115,6 +115,8 @@ describe('layers', () => {
     expect(valueImportsOf('ajv').every((f) => f === 'documents/flow-schema.ts' || f.startsWith('server/'))).toBe(true);
     expect(valueImportsOf('commander').every((f) => f.startsWith('cli/'))).toBe(true);
     expect(valueImportsOf('croner')).toEqual(['schedules/cron.ts']);
+    expect(valueImportsOf('@opentelemetry/api').every((f) => f.startsWith('otel/'))).toBe(true);
+    expect(valueImportsOf('@opentelemetry/api').length).toBeGreaterThan(0);
     // the HTTP server's libraries stay in the server
     for (const pkg of ['fastify', '@fastify/websocket', '@fastify/rate-limit', '@fastify/cors', '@fastify/swagger', 'ws']) {
       expect(valueImportsOf(pkg).every((f) => f.startsWith('server/')), pkg).toBe(true);
@@ -124,8 +126,8 @@ describe('layers', () => {
     expect(valueImportsOf('class-validator').every((f) => /^(config|serialization|builtins)\//.test(f))).toBe(true);
   });
 
-  it('lets the outer ring (builtins, nest, testing, cli, server, store-sqlite) use the core only through the public entry', () => {
-    const outer = /^(builtins|nest|testing|cli|server|store-sqlite)\//;
+  it('lets the outer ring (builtins, nest, testing, cli, server, store-sqlite, otel) use the core only through the public entry', () => {
+    const outer = /^(builtins|nest|testing|cli|server|store-sqlite|otel)\//;
     const leaks = imports
       .filter((i) => outer.test(i.file) && i.spec.startsWith('.'))
       .filter((i) => {
@@ -140,8 +142,8 @@ describe('layers', () => {
   });
 
   it('keeps the core free of the outer ring', () => {
-    const core = imports.filter((i) => !/^(builtins|nest|testing|cli|server|store-sqlite)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
-    const leaks = core.filter((i) => /^(builtins|nest|testing|cli|server|store-sqlite)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
+    const core = imports.filter((i) => !/^(builtins|nest|testing|cli|server|store-sqlite|otel)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
+    const leaks = core.filter((i) => /^(builtins|nest|testing|cli|server|store-sqlite|otel)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
     expect(leaks).toEqual([]);
   });
 

@@ -116,5 +116,7 @@ export class JobStateDto {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BreakpointDto) breakpoints?: BreakpointDto[];
   /** The activation that hit a breakpoint and runs next without hitting again. */
   @IsOptional() @ValidateNested() @Type(() => BreakpointPassDto) breakpointPass?: BreakpointPassDto;
+  /** Trace context of the job's last run (string → string), set by a tracer. */
+  @IsOptional() @IsObject() @Allow() traceContext?: Record<string, string>;
   @IsObject() @Allow() tracker!: { events: number; routines: Record<string, { total: number; completed: number; failed: number; time: number; min: number | null; max: number }> };
 }

@@ -1,0 +1,157 @@
+import { metrics, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type MeterProvider, type Span, type TracerProvider } from '@opentelemetry/api';
+import { ErrorCode, Flow, InvalidArgumentError, Runtime, type JobState, type RoutiluxEvent } from '../index.js';
+import { RoutiluxMetrics } from './metrics.js';
+import { fromCarrier, toCarrier } from './trace-context.js';
+
+/** Options of {@link instrument}. */
+export interface InstrumentOptions {
+  /** Where spans go. @default the global tracer provider of `@opentelemetry/api` */
+  tracerProvider?: TracerProvider;
+  /** Where metrics go. @default the global meter provider of `@opentelemetry/api` */
+  meterProvider?: MeterProvider;
+}
+
+/** A running instrumentation; `stop()` ends it (synchronous, idempotent). */
+export interface Instrumentation {
+  stop(): void;
+}
+
+/** What `instrument` can observe: a Runtime, a Flow, or any runtime of the same shape (events$ and getJob). */
+export type InstrumentTarget = Runtime | Flow | { readonly events$: Runtime['events$']; getJob(jobId: string): JobState | undefined };
+
+const NAME = 'routilux';
+const ERROR_OUTCOMES: ReadonlySet<string> = new Set(['failed', 'retrying', 'continued', 'skipped']);
+
+interface JobTrace {
+  readonly flowId: string;
+  span: Span | undefined;
+}
+
+function lookupOf(target: unknown): ((jobId: string) => JobState | undefined) | undefined {
+  if (target instanceof Flow) return (jobId) => target._liveJob(jobId);
+  if (target instanceof Runtime) return (jobId) => target.getJob(jobId);
+  const t = target as { events$?: { subscribe?: unknown }; getJob?: unknown } | null;
+  if (typeof t === 'object' && t !== null && typeof t.events$?.subscribe === 'function' && typeof t.getJob === 'function') {
+    return (jobId) => (t.getJob as (id: string) => JobState | undefined)(jobId);
+  }
+  return undefined;
+}
+
+/**
+ * Traces and measures the jobs of `target` from its event stream (services.md §9): one
+ * `routilux.job` span per run of a job (ended at a pause; a resume starts a new one in the
+ * same trace, linked to the previous, even in another process since the context rides on
+ * the job), one `routilux.activation` span per attempt as its child, and the metrics
+ * `routilux.activations`, `routilux.activation.duration`, `routilux.queue.depth` and
+ * `routilux.jobs`. Anything but a Runtime or Flow → `INVALID_ARGUMENT`.
+ *
+ * @example
+ * const otel = instrument(runtime, { tracerProvider });
+ * // … later
+ * otel.stop();
+ */
+export function instrument(target: InstrumentTarget, options: InstrumentOptions = {}): Instrumentation {
+  const lookup = lookupOf(target);
+  if (lookup === undefined) {
+    throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'instrument(target) needs a Runtime or a Flow (or a runtime with events$ and getJob).');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'instrument(target, options): options must be an object such as { tracerProvider }.');
+  }
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(NAME);
+  const jobs = new Map<string, JobTrace>();
+  const activations = new Map<string, Span>();
+  const meter = new RoutiluxMetrics((options.meterProvider ?? metrics.getMeterProvider()).getMeter(NAME), () => {
+    const depths = new Map<string, number>();
+    for (const [jobId, job] of jobs) {
+      if (job.span === undefined) continue;
+      const queued = lookup(jobId)?.liveRun?.progress().queueSize ?? 0;
+      depths.set(job.flowId, (depths.get(job.flowId) ?? 0) + queued);
+    }
+    return depths;
+  });
+
+  const base = (e: RoutiluxEvent): Record<string, string> => ({ 'routilux.flow_id': e.flowId, 'routilux.job_id': e.jobId });
+
+  const startRun = (e: RoutiluxEvent): JobTrace => {
+    let job = jobs.get(e.jobId);
+    if (job === undefined) {
+      job = { flowId: e.flowId, span: undefined };
+      jobs.set(e.jobId, job);
+    }
+    if (job.span !== undefined) return job;
+    const state = lookup(e.jobId);
+    const previous = fromCarrier(state?.traceContext);
+    const links: Link[] = previous === undefined ? [] : [{ context: previous }];
+    const parent = previous === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, previous);
+    const span = tracer.startSpan('routilux.job', { kind: SpanKind.INTERNAL, startTime: new Date(e.at), links, attributes: { ...base(e), 'routilux.status': 'running' } }, parent);
+    job.span = span;
+    if (trace.isSpanContextValid(span.spanContext())) state?.setTraceContext(toCarrier(span.spanContext())); // a no-op tracer has nothing to carry
+    return job;
+  };
+
+  const endRun = (e: Extract<RoutiluxEvent, { type: 'job.status' }>): void => {
+    const job = jobs.get(e.jobId);
+    const span = job?.span;
+    if (span === undefined) return;
+    span.setAttribute('routilux.status', e.status);
+    if (e.status === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: e.error?.message ?? 'failed' });
+    span.end(new Date(e.at));
+    job!.span = undefined;
+  };
+
+  const onEvent = (e: RoutiluxEvent): void => {
+    switch (e.type) {
+      case 'job.started':
+        startRun(e);
+        return;
+      case 'job.status':
+        if (e.status === 'running') startRun(e);
+        else if (e.status === 'paused') endRun(e);
+        else if (e.status === 'completed' || e.status === 'failed' || e.status === 'cancelled') {
+          endRun(e);
+          jobs.delete(e.jobId);
+          meter.jobEnded(e.status, e.flowId);
+        }
+        return;
+      case 'activation.started': {
+        const job = startRun(e); // a stream joined mid-run starts its job span here
+        const parent = trace.setSpan(ROOT_CONTEXT, job.span!);
+        const span = tracer.startSpan('routilux.activation', {
+          kind: SpanKind.INTERNAL,
+          startTime: new Date(e.at),
+          attributes: { ...base(e), 'routilux.routine_id': e.routineId, 'routilux.slot': e.slot, 'routilux.task_id': e.taskId, 'routilux.attempt': e.attempt },
+        }, parent);
+        activations.set(`${e.jobId}\u0000${e.taskId}\u0000${e.attempt}`, span);
+        return;
+      }
+      case 'activation.finished': {
+        const key = `${e.jobId}\u0000${e.taskId}\u0000${e.attempt}`;
+        const span = activations.get(key);
+        meter.activationEnded(e.outcome, e.durationMs, { 'routilux.flow_id': e.flowId, 'routilux.routine_id': e.routineId });
+        if (span === undefined) return;
+        activations.delete(key);
+        span.setAttribute('routilux.outcome', e.outcome);
+        if (ERROR_OUTCOMES.has(e.outcome) && e.error !== undefined) {
+          span.recordException({ name: e.error.code, message: e.error.message }, new Date(e.at));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: e.error.message });
+        }
+        span.end(new Date(e.at));
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  const subscription = target.events$.subscribe({ next: onEvent });
+  let stopped = false;
+  return {
+    stop(): void {
+      if (stopped) return;
+      stopped = true;
+      subscription.unsubscribe();
+      meter.stop();
+    },
+  };
+}
