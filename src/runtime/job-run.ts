@@ -136,7 +136,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     this.scheduler = options.scheduler;
     this.maxActivations = options.limits.maxActivationsPerJob;
     this.lane = new Lane(this, options.maxWorkers);
-    this.ev = new JobEvents(options.hub, this.clock, this.state.jobId, this.flow.flowId);
+    this.ev = new JobEvents(options.hub, () => this.wallNow(), this.state.jobId, this.flow.flowId);
     this.ev.runtime = options.runtimeHub;
     const previous = this.state.liveRun;
     this.fresh = previous === undefined;
