@@ -1,4 +1,4 @@
-import { metrics, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type MeterProvider, type Span, type TracerProvider } from '@opentelemetry/api';
+import { metrics, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type MeterProvider, type Span, type SpanContext, type TracerProvider } from '@opentelemetry/api';
 import { ErrorCode, Flow, InvalidArgumentError, Runtime, type JobState, type RoutiluxEvent } from '../index.js';
 import { RoutiluxMetrics } from './metrics.js';
 import { fromCarrier, toCarrier } from './trace-context.js';
@@ -24,8 +24,14 @@ const ERROR_OUTCOMES: ReadonlySet<string> = new Set(['failed', 'retrying', 'cont
 
 interface JobTrace {
   readonly flowId: string;
+  /** The span of the job's current run; undefined between runs (paused). */
   span: Span | undefined;
+  /** Task id → the span context of the activation whose emit delivered it (for the links of §9). */
+  readonly causes: Map<string, SpanContext>;
 }
+
+/** Most delivery causes kept per job (the oldest go first). */
+const MAX_CAUSES = 10_000;
 
 function lookupOf(target: unknown): ((jobId: string) => JobState | undefined) | undefined {
   if (target instanceof Flow) return (jobId) => target._liveJob(jobId);
@@ -60,7 +66,25 @@ export function instrument(target: InstrumentTarget, options: InstrumentOptions 
   }
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(NAME);
   const jobs = new Map<string, JobTrace>();
+  /** Open activation spans by job id and task id (one attempt of a task runs at a time). */
   const activations = new Map<string, Span>();
+  const key = (jobId: string, taskId: string): string => `${jobId}\u0000${taskId}`;
+
+  /** The job's trace context as it rides on the job: the run's span, and the cause of each pending task. */
+  const writeCarrier = (jobId: string, job: JobTrace, runSpan: SpanContext | undefined): void => {
+    const state = lookup(jobId);
+    if (state === undefined) return;
+    const carrier: Record<string, string> = { ...(runSpan !== undefined ? toCarrier(runSpan) : fromState(state)) };
+    for (const p of state.pendingTasks) {
+      const cause = job.causes.get(p.taskId);
+      if (cause !== undefined) carrier[p.taskId] = toCarrier(cause)['traceparent']!;
+    }
+    state.setTraceContext(carrier);
+  };
+  const fromState = (state: JobState): Record<string, string> => {
+    const tp = state.traceContext?.['traceparent'];
+    return tp === undefined ? {} : { traceparent: tp };
+  };
   const meter = new RoutiluxMetrics((options.meterProvider ?? metrics.getMeterProvider()).getMeter(NAME), () => {
     const depths = new Map<string, number>();
     for (const [jobId, job] of jobs) {
@@ -76,12 +100,19 @@ export function instrument(target: InstrumentTarget, options: InstrumentOptions 
   const startRun = (e: RoutiluxEvent): JobTrace => {
     let job = jobs.get(e.jobId);
     if (job === undefined) {
-      job = { flowId: e.flowId, span: undefined };
+      job = { flowId: e.flowId, span: undefined, causes: new Map() };
       jobs.set(e.jobId, job);
     }
     if (job.span !== undefined) return job;
     const state = lookup(e.jobId);
-    const previous = fromCarrier(state?.traceContext);
+    const carried = state?.traceContext;
+    const previous = fromCarrier(carried);
+    // causes of pending tasks carried by the job (it may come from another process)
+    for (const [taskId, traceparent] of Object.entries(carried ?? {})) {
+      if (taskId === 'traceparent' || job.causes.has(taskId)) continue;
+      const cause = fromCarrier({ traceparent });
+      if (cause !== undefined) job.causes.set(taskId, cause);
+    }
     const links: Link[] = previous === undefined ? [] : [{ context: previous }];
     const parent = previous === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, previous);
     const span = tracer.startSpan('routilux.job', { kind: SpanKind.INTERNAL, startTime: new Date(e.at), links, attributes: { ...base(e), 'routilux.status': 'running' } }, parent);
@@ -107,7 +138,12 @@ export function instrument(target: InstrumentTarget, options: InstrumentOptions 
         return;
       case 'job.status':
         if (e.status === 'running') startRun(e);
-        else if (e.status === 'paused') endRun(e);
+        else if (e.status === 'paused') {
+          const job = jobs.get(e.jobId);
+          const run = job?.span?.spanContext();
+          endRun(e);
+          if (job !== undefined && run !== undefined && trace.isSpanContextValid(run)) writeCarrier(e.jobId, job, run);
+        }
         else if (e.status === 'completed' || e.status === 'failed' || e.status === 'cancelled') {
           endRun(e);
           jobs.delete(e.jobId);
@@ -117,20 +153,32 @@ export function instrument(target: InstrumentTarget, options: InstrumentOptions 
       case 'activation.started': {
         const job = startRun(e); // a stream joined mid-run starts its job span here
         const parent = trace.setSpan(ROOT_CONTEXT, job.span!);
+        const cause = job.causes.get(e.taskId);
         const span = tracer.startSpan('routilux.activation', {
           kind: SpanKind.INTERNAL,
           startTime: new Date(e.at),
+          links: cause === undefined ? [] : [{ context: cause }],
           attributes: { ...base(e), 'routilux.routine_id': e.routineId, 'routilux.slot': e.slot, 'routilux.task_id': e.taskId, 'routilux.attempt': e.attempt },
         }, parent);
-        activations.set(`${e.jobId}\u0000${e.taskId}\u0000${e.attempt}`, span);
+        activations.set(key(e.jobId, e.taskId), span);
+        return;
+      }
+      case 'event.emitted': {
+        const job = jobs.get(e.jobId);
+        const from = e.taskId === undefined ? undefined : activations.get(key(e.jobId, e.taskId))?.spanContext();
+        if (job === undefined || from === undefined || e.taskIds === undefined) return;
+        for (const id of e.taskIds) job.causes.set(id, from);
+        while (job.causes.size > MAX_CAUSES) job.causes.delete(job.causes.keys().next().value as string);
+        if (job.span === undefined && trace.isSpanContextValid(from)) writeCarrier(e.jobId, job, undefined); // emitted while paused: its deliveries are pending now
         return;
       }
       case 'activation.finished': {
-        const key = `${e.jobId}\u0000${e.taskId}\u0000${e.attempt}`;
-        const span = activations.get(key);
+        const k = key(e.jobId, e.taskId);
+        const span = activations.get(k);
         meter.activationEnded(e.outcome, e.durationMs, { 'routilux.flow_id': e.flowId, 'routilux.routine_id': e.routineId });
+        if (e.outcome !== 'retrying') jobs.get(e.jobId)?.causes.delete(e.taskId);
         if (span === undefined) return;
-        activations.delete(key);
+        activations.delete(k);
         span.setAttribute('routilux.outcome', e.outcome);
         if (ERROR_OUTCOMES.has(e.outcome) && e.error !== undefined) {
           span.recordException({ name: e.error.code, message: e.error.message }, new Date(e.at));

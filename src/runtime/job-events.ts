@@ -54,6 +54,10 @@ export interface EventEmittedEvent extends RoutiluxEventBase {
   readonly routineId: string;
   readonly event: string;
   readonly targets: number;
+  /** The task ids of the deliveries, in target order (each one's `activation.started` carries it). */
+  readonly taskIds?: readonly string[];
+  /** The emitting activation's task id; absent for a deferred event emitted on resume. */
+  readonly taskId?: string;
 }
 
 /** A routine sent an output with `sendOutput`. */
@@ -207,8 +211,13 @@ export class JobEvents {
     this.send(event);
   }
 
-  emitted(routineId: string, event: string, targets: number): void {
-    this.send({ type: 'event.emitted', jobId: this.jobId, flowId: this.flowId, at: this.at(), routineId, event, targets });
+  emitted(routineId: string, event: string, taskIds: readonly string[], from: string | undefined): void {
+    const at = this.at();
+    this.send(
+      from === undefined
+        ? { type: 'event.emitted', jobId: this.jobId, flowId: this.flowId, at, routineId, event, targets: taskIds.length, taskIds }
+        : { type: 'event.emitted', jobId: this.jobId, flowId: this.flowId, at, routineId, event, targets: taskIds.length, taskIds, taskId: from },
+    );
   }
 
   output(routineId: string, outputType: string, data: unknown): void {

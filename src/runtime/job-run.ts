@@ -16,7 +16,7 @@ import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-pl
 import { PolicyEngine, runLogic, type PolicyRun } from './policy-engine.js';
 import { Lane } from './lane.js';
 import type { Scheduler } from './scheduler.js';
-import { FanOutRest, Task, type ActivationSession } from './task.js';
+import { FanOutRest, Task, taskIdOf, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
@@ -468,8 +468,10 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
       return;
     }
     w.record(node.id, eventName, data, this.wallNow());
-    if (this.ev.on) this.ev.emitted(node.id, eventName, event.targets.length);
     this.state.tracker.events++;
+    // with a subscriber, the deliveries' task ids go out with `event.emitted` (after they are
+    // taken, before any of them can run: dispatch starts from a microtask)
+    const ids: string[] | undefined = this.ev.on ? [] : undefined;
     // Every target gets a new top-level object, taken now, so the emitter changing its
     // object after emit() cannot reach any delivery. A fan-out shares one such copy among
     // its queued deliveries; each target but the last copies it again when it is dispatched,
@@ -480,12 +482,19 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
       const first = w.takeTaskSeq(targets.length);
       this.pending += targets.length;
       this.scheduler.enqueueFan(this.lane, new FanOutRest(targets, { ...payload }, first));
+      if (ids !== undefined) {
+        for (let i = 0; i < targets.length; i++) ids.push(taskIdOf(first + i));
+        this.ev.emitted(node.id, eventName, ids, from?.taskId);
+      }
       return;
     }
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), w.takeTaskSeq(), 1, false, from);
+      const seq = w.takeTaskSeq();
+      ids?.push(taskIdOf(seq));
+      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), seq, 1, false, from);
     }
+    if (ids !== undefined) this.ev.emitted(node.id, eventName, ids, from?.taskId);
   }
 
   private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean, from: Task | undefined): void {

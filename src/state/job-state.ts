@@ -264,12 +264,12 @@ export class JobState {
     return this.#d.traceContext;
   }
 
-  /** Sets the trace context of this job (string keys and values, at most 16 entries of 512 characters); undefined clears it. */
+  /** Sets the trace context of this job (string keys and values, at most 10,000 entries of 512 characters); undefined clears it. */
   setTraceContext(carrier: Readonly<Record<string, string>> | undefined): void {
     if (carrier !== undefined) {
       const entries = typeof carrier === 'object' && carrier !== null && !Array.isArray(carrier) ? Object.entries(carrier) : undefined;
-      if (entries === undefined || entries.length > 16 || entries.some(([k, v]) => typeof v !== 'string' || k.length > 512 || v.length > 512)) {
-        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setTraceContext expects an object of at most 16 string entries such as { traceparent: '00-…' }; got ${describe(carrier)}.`);
+      if (entries === undefined || entries.length > 10_000 || entries.some(([k, v]) => typeof v !== 'string' || k.length > 512 || v.length > 512)) {
+        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setTraceContext expects an object of at most 10,000 string entries such as { traceparent: '00-…' }; got ${describe(carrier)}.`);
       }
       for (const [k] of entries) assertSafeKey(k, 'setTraceContext');
     }

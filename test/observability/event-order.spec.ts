@@ -235,6 +235,30 @@ describe('event order', () => {
     expect(job.outputLog[0]!.data).toEqual({ v: 7 });
   });
 
+  it('event.emitted names the emitting activation and the task ids of its deliveries (a fan-out too)', async () => {
+    class Fan extends RoutineBase {
+      constructor() {
+        super();
+        this.defineEvent('out', ['v']);
+        this.defineSlot('trigger', () => this.emit('out', { v: 1 }));
+      }
+    }
+    const flow = new Flow();
+    flow.addRoutine(new Fan(), 'fan');
+    flow.addRoutine(new Sink(), 'a');
+    flow.addRoutine(new Sink(), 'b');
+    flow.connect('fan', 'out', 'a', 'in');
+    flow.connect('fan', 'out', 'b', 'in');
+    const seen: RoutiluxEvent[] = [];
+    const sub = flow.events$.subscribe((e) => seen.push(e));
+    await flow.execute('fan', {});
+    sub.unsubscribe();
+    const starts = seen.filter((e) => e.type === 'activation.started');
+    const emitted = seen.find((e) => e.type === 'event.emitted');
+    expect(emitted).toMatchObject({ routineId: 'fan', targets: 2, taskId: starts[0]!.type === 'activation.started' ? starts[0]!.taskId : '' });
+    expect(emitted!.type === 'event.emitted' ? emitted!.taskIds : []).toEqual(starts.slice(1).map((e) => (e.type === 'activation.started' ? e.taskId : '')));
+  });
+
   it('a breakpoint: hit, then paused; on resume the activation runs without a second hit', async () => {
     const flow = new Flow();
     flow.addRoutine(new Src(), 'src');

@@ -195,6 +195,76 @@ describe('routilux/otel', () => {
     expect(run2!.attributes['routilux.status']).toBe('completed');
   });
 
+  it('links each activation to the span of the activation whose emit delivered it, across processes too', async () => {
+    const p = providers();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    class Src extends RoutineBase {
+      constructor() {
+        super();
+        this.defineEvent('out', ['v']);
+        this.defineSlot('trigger', () => {
+          this.emit('out', { v: 1 });
+          this.emit('out', { v: 2 });
+        });
+      }
+    }
+    class Mid extends RoutineBase {
+      constructor(private readonly wait: Promise<void>) {
+        super();
+        this.defineEvent('out', ['v']);
+        this.defineSlot('in', async (d: { v: number }) => {
+          await this.wait;
+          this.emit('out', { v: d.v * 10 });
+        });
+      }
+    }
+    class End extends RoutineBase {
+      constructor() {
+        super();
+        this.defineSlot('in', () => undefined);
+      }
+    }
+    const make = (wait: Promise<void>): Flow => {
+      const flow = new Flow({ flowId: 'linked', maxWorkers: 1 });
+      flow.addRoutine(new Src(), 'src');
+      flow.addRoutine(new Mid(wait), 'mid');
+      flow.addRoutine(new End(), 'end');
+      flow.connect('src', 'out', 'mid', 'in');
+      flow.connect('mid', 'out', 'end', 'in');
+      return flow;
+    };
+    const first = make(gate);
+    running.push(instrument(first, p));
+    const job = first.start('src', {});
+    await new Promise((r) => setTimeout(r, 5)); // mid(1) waits on the gate
+    const paused = first.pause(job);
+    open();
+    await paused; // mid(1) emitted to end while the job was paused: end(10) is pending, mid(2) too
+    const spans1 = p.exporter.getFinishedSpans();
+    const act = (spans: readonly ReadableSpan[], routine: string) => byName(spans, 'routilux.activation').filter((s) => s.attributes['routilux.routine_id'] === routine);
+    const src = act(spans1, 'src')[0]!;
+    const mid1 = act(spans1, 'mid')[0]!;
+    expect(mid1.links.map((l) => l.context.spanId)).toEqual([src.spanContext().spanId]);
+    expect(Object.keys(job.traceContext!).sort()).toEqual([...job.pendingTasks.map((t) => t.taskId), 'traceparent'].sort());
+
+    const q = providers();
+    const second = make(Promise.resolve());
+    running.push(instrument(second, q));
+    const restored = JobState.deserialize(JSON.parse(JSON.stringify(job.serialize())));
+    await second.resume(restored);
+    expect(restored.status).toBe('completed');
+    const spans2 = q.exporter.getFinishedSpans();
+    const ends = act(spans2, 'end');
+    const mid2 = act(spans2, 'mid')[0]!;
+    expect(mid2.links.map((l) => l.context.spanId)).toEqual([src.spanContext().spanId]); // delivered in the first process
+    const byTask = new Map(ends.map((s) => [String(s.attributes['routilux.task_id']), s]));
+    expect(ends).toHaveLength(2);
+    const linkOf = (s: ReadableSpan) => s.links.map((l) => l.context.spanId);
+    expect([...byTask.values()].map(linkOf).sort()).toEqual([[mid1.spanContext().spanId], [mid2.spanContext().spanId]].sort());
+    for (const s of [...ends, mid2]) expect(s.spanContext().traceId).toBe(src.spanContext().traceId);
+  });
+
   it('stop() is synchronous and idempotent; another target → INVALID_ARGUMENT', async () => {
     const p = providers();
     const flow = build();
