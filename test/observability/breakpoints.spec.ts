@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorHandler, ErrorStrategy, Flow, FlowRegistry, JobState, RoutineBase, Runtime, type RoutiluxEvent } from '../../src/index.js';
+import { ErrorHandler, ErrorStrategy, Flow, FlowRegistry, JobState, MemoryJobStore, RoutineBase, Runtime, type RoutiluxEvent } from '../../src/index.js';
 
 /** src --out--> double --out--> sink; src emits one event per item of `items`. */
 function pipeline(seen: number[] = []): Flow {
@@ -350,6 +350,44 @@ describe('breakpoints on a Runtime', () => {
       await expect(runtime.step(running.jobId)).rejects.toMatchObject({ code: 'NOT_PAUSED' });
     } finally {
       sub.unsubscribe();
+      await runtime.shutdown();
+    }
+  });
+});
+
+describe('breakpoints with a durable store', () => {
+  it('commits the hit, the breakpoints and the step; the stored document resumes elsewhere', async () => {
+    const store = new MemoryJobStore();
+    const registry = new FlowRegistry();
+    const seen: number[] = [];
+    const flow = pipeline(seen);
+    registry.registerByName('p', flow);
+    const runtime = new Runtime({ registry, store });
+    try {
+      const job = runtime.exec('p', { entryParams: { items: [1, 2] }, breakpoints: [{ routineId: 'double', condition: 'data.n == 2' }] });
+      await JobState.waitForCompletion(flow, job);
+      expect(job.status).toBe('paused');
+      await new Promise((r) => setTimeout(r, 5));
+      const stored = (await store.load(job.jobId))!;
+      expect(stored.status).toBe('paused');
+      expect(stored.breakpoints).toEqual([{ id: 'bp1', routineId: 'double', condition: 'data.n == 2', hits: 1 }]);
+      expect(stored.breakpointPass).toEqual({ taskId: job.pendingTasks[0]!.taskId, attempt: 1 });
+      expect(stored.pendingTasks.map((t) => t.taskId).sort()).toEqual(job.pendingTasks.map((t) => t.taskId).sort());
+      const { taskId } = await runtime.step(job.jobId);
+      expect(taskId).toBe(stored.breakpointPass!.taskId);
+      await new Promise((r) => setTimeout(r, 5));
+      const afterStep = (await store.load(job.jobId))!;
+      expect(afterStep.status).toBe('paused');
+      expect(afterStep.breakpointPass).toBeUndefined();
+      expect(afterStep.pausePoints.at(-1)).toMatchObject({ reason: 'step', checkpoint: { taskId } });
+      // another process: the stored document, a new flow
+      const other = pipeline(seen);
+      const restored = JobState.deserialize(afterStep);
+      expect(restored.breakpoints[0]!.hits).toBe(1);
+      await other.resume(restored);
+      expect(restored.status).toBe('completed');
+      expect(seen.sort((a, b) => a - b)).toEqual([2, 4]);
+    } finally {
       await runtime.shutdown();
     }
   });
