@@ -80,6 +80,7 @@ export type { SerializedJobState } from './serialization/job-state-serializer.js
 
 // runtime and activation policies
 export { Runtime } from './runtime/runtime.js';
+export type { StoreHealthReport } from './runtime/store-health.js';
 export type { RuntimeOptions, RuntimeExecOptions, RuntimePostOptions, RuntimeShutdownOptions } from './runtime/runtime-options.js';
 export { FlowRegistry } from './runtime/flow-registry.js';
 export { Schedule } from './schedules/schedule.js';

@@ -54,7 +54,10 @@ export function routiluxWorkloads({ Flow, JobState, RoutineBase }) {
   }
 
   async function chain(p) {
-    const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: p.concurrency, executionTimeout: Infinity, historyLimit: 1000 });
+    // One job runs every message through every stage (W5: 100,000 × 10 = 1,000,001
+    // activations), past the default step limit of 1,000,000: a job this large says so.
+    const steps = p.messages * (p.stages + 1) + 1;
+    const flow = new Flow({ executionStrategy: 'concurrent', maxWorkers: p.concurrency, executionTimeout: Infinity, historyLimit: 1000, limits: { maxActivationsPerJob: Math.max(1_000_000, steps) } });
     flow.addRoutine(new Head(p.messages), 'head');
     let prev = 'head';
     for (let s = 0; s < p.stages; s++) {

@@ -23,6 +23,7 @@ export function validateFlow(routines: ReadonlyMap<string, RoutineBase>, connect
   let entries = 0;
   for (const [id, routine] of routines) {
     for (const slot of routine.slots.values()) {
+      if (slot.internal) continue; // fed by the routine itself (ctx.schedule)
       if (slot.name === 'trigger') {
         entries++;
         continue;

@@ -244,10 +244,14 @@ export class Flow {
         details: { routineId: sourceRoutineId, event: String(sourceEvent) },
       });
     }
-    if (typeof targetSlot !== 'string' || !target.slots.has(targetSlot)) {
-      throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `Slot ${describe(targetSlot)} not found in routine "${targetRoutineId}"; its slots are: ${[...target.slots.keys()].join(', ') || '(none)'}.`, {
-        details: { routineId: targetRoutineId, slot: String(targetSlot) },
-      });
+    if (typeof targetSlot !== 'string' || target.slots.get(targetSlot)?.internal !== false) {
+      const known = [...target.slots.values()].filter((s) => !s.internal).map((s) => s.name);
+      const internal = typeof targetSlot === 'string' && target.slots.has(targetSlot);
+      throw new DefinitionError(
+        ErrorCode.UNKNOWN_SLOT,
+        `Slot ${describe(targetSlot)} ${internal ? 'is internal to' : 'not found in'} routine "${targetRoutineId}"${internal ? ' (only the routine itself feeds it)' : ''}; the slots a connection can target are: ${known.join(', ') || '(none)'}.`,
+        { details: { routineId: targetRoutineId, slot: String(targetSlot) } },
+      );
     }
     let mapping: Readonly<Record<string, string>> | undefined;
     if (paramMapping !== undefined) {

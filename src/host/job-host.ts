@@ -10,6 +10,7 @@ import { JobState } from '../state/job-state.js';
 import type { Limits, ResolvedLimits } from '../flow/limits.js';
 import type { EventHub } from '../runtime/job-events.js';
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from './job-defaults.js';
+import type { JobLeases } from './job-leases.js';
 
 /** @internal what a host needs from a flow (a `Flow` is one; the host never imports it). */
 export interface HostedFlow extends RunFlow {
@@ -44,6 +45,13 @@ export interface JobHostOptions {
   readonly limits?: Limits;
   /** The owner's event hub (a Runtime's `events$`); each job's events go to it as well as to its flow's. */
   readonly hub?: EventHub;
+  /** The leases of a Runtime on its store's jobs: taken for every job the host starts, dropped when it finishes. */
+  readonly leases?: JobLeases;
+  /**
+   * What shutdown does to a job still running after the drain (default: cancel it). A
+   * Runtime with a store suspends it instead, so the next Runtime recovers it.
+   */
+  readonly stopRunning?: (state: JobState, grace: number) => Promise<void>;
   /** Called when a job this host drives settles; `left` is true when it just left `live`. */
   readonly onSettled?: (state: JobState, left: boolean) => void;
 }
@@ -123,6 +131,16 @@ export class JobHost {
     return this.runFor(flow, plan, state, state.writer.timeoutBudget ?? flow.executionTimeout, flow.maxWorkers, undefined).step();
   }
 
+  /**
+   * Takes a restored paused job into this host without running it (a recovered job):
+   * it is tracked and committed through the store like the others, and resumes later.
+   */
+  adopt(flow: HostedFlow, state: JobState, flowName?: string): JobRun {
+    const plan = flow.plan();
+    checkRestorable(state, plan, flow.flowId);
+    return this.runFor(flow, plan, state, state.writer.timeoutBudget ?? flow.executionTimeout, flow.maxWorkers, flowName);
+  }
+
   /** Pauses a job running in this process, whichever host drives it. */
   pause(state: JobState, reason: string, checkpoint: unknown): Promise<void> {
     const run = state.liveRun;
@@ -162,7 +180,8 @@ export class JobHost {
         ]);
         clock.clearTimeout(timer);
       }
-      await Promise.all(this.running().map((s) => this.cancel(s, reason, grace)));
+      const stop = this.options.stopRunning;
+      await Promise.all(this.running().map((s) => (stop !== undefined ? stop(s, grace) : this.cancel(s, reason, grace))));
       if (this.running().length === 0 && (!this.options.keepPaused || this.live.size === 0)) this.schedulerValue?.close();
     })();
     return this.closing;
@@ -194,6 +213,7 @@ export class JobHost {
       if (hub !== undefined) run.ev.runtime = hub;
     } else {
       const store = this.options.store;
+      this.options.leases?.hold(state.jobId); // before the job's first write
       run = new JobRun({
         flow,
         plan,
@@ -220,6 +240,7 @@ export class JobHost {
       this.live.delete(state.jobId);
       left = state.isFinished;
     }
+    if (state.isFinished) this.options.leases?.forget(state.jobId);
     this.options.onSettled?.(state, left);
   }
 }

@@ -16,10 +16,16 @@ export interface SlotOptions {
    * routine's default (`@Routine({ timeout })`, `setActivationTimeout`). @default none
    */
   timeout?: number;
+  /**
+   * A slot only the routine itself feeds, through `ctx.schedule` (a timer of its own): no
+   * connection may target it, and `flow.validate()` does not report it unconnected.
+   * @default false
+   */
+  internal?: boolean;
 }
 
 /** @internal the keys of {@link SlotOptions} (options objects are closed). */
-export const SLOT_OPTION_KEYS: readonly string[] = ['merge', 'maxQueueLength', 'timeout'];
+export const SLOT_OPTION_KEYS: readonly string[] = ['merge', 'maxQueueLength', 'timeout', 'internal'];
 
 /**
  * An input slot of a routine. `T` is the payload type its handler takes (type-only; the
@@ -35,6 +41,8 @@ export interface SlotDefinition<T = Record<string, unknown>> {
   readonly maxQueueLength: number;
   /** This slot's own activation timeout in ms, if it has one. */
   readonly timeout: number | undefined;
+  /** True for a slot only the routine itself feeds (`ctx.schedule`); connections cannot target it. */
+  readonly internal: boolean;
 }
 
 /**

@@ -55,4 +55,17 @@ export interface ExecutionContext {
    * activation timeout covers the handler only.
    */
   waitUntil(promise: PromiseLike<unknown>): void;
+  /**
+   * A timer of this routine that belongs to the job: delivers `data` to this routine's slot
+   * `slotName` (usually one defined `{ internal: true }`) after `delayMs` ms on the flow's
+   * clock, as a new activation. The delivery is pending work of the job: the job does not
+   * complete before it, it holds no worker while it waits, it is kept with its remaining
+   * delay when the job pauses (so it survives serialize → resume in another process) and a
+   * durable store commits it with this activation. Dropped when the job ends. Returns its
+   * task id, for `cancelScheduled`. Unknown slot → `UNKNOWN_SLOT`; a bad delay or payload →
+   * `INVALID_ARGUMENT`.
+   */
+  schedule(slotName: string, data: Record<string, unknown>, delayMs: number): string;
+  /** Cancels a delivery made with `schedule` that has not run yet; false when it already ran or is unknown. */
+  cancelScheduled(taskId: string): boolean;
 }

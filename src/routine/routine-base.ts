@@ -73,6 +73,9 @@ export abstract class RoutineBase {
     if (options.merge !== undefined) assertMergeStrategy(options.merge, `defineSlot("${name}")`);
     if (options.maxQueueLength !== undefined) assertNumber(options.maxQueueLength, `defineSlot("${name}") maxQueueLength`, { min: 1, integer: true });
     if (options.timeout !== undefined) assertActivationTimeout(options.timeout, `defineSlot("${name}") timeout (ms)`);
+    if (options.internal !== undefined && typeof options.internal !== 'boolean') {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `defineSlot("${name}") internal must be true or false; got ${describe(options.internal)}.`);
+    }
     if (this.hasSlot(name)) {
       throw new DefinitionError(ErrorCode.DUPLICATE_SLOT, `Slot "${name}" already exists in ${this.constructor.name}; slot names must be unique per routine.`, {
         details: { routine: this.constructor.name, slot: name },
@@ -84,6 +87,7 @@ export abstract class RoutineBase {
       merge: normalizeMerge(options.merge),
       maxQueueLength: options.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH,
       timeout: options.timeout,
+      internal: options.internal === true,
     });
     (this._ownSlots ??= new Map()).set(name, def);
     if ((handler !== undefined || typeof def.merge === 'function') && !inOwnConstructor(this, RoutineBase)) (this._attachedSlots ??= new Set()).add(name);
@@ -347,6 +351,7 @@ export abstract class RoutineBase {
           merge: normalizeMerge(s.merge as string | undefined),
           maxQueueLength: s.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH,
           timeout: s.timeout,
+          internal: false,
         }),
       );
     }

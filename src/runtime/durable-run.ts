@@ -1,8 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../errors/error-codes.js';
+import { isRoutiluxError } from '../errors/routilux-error.js';
 import type { ActivationCommit, CommitOutcome, JobStore, StoredTask } from '../ports/job-store.js';
 import type { JobState } from '../state/job-state.js';
 import type { PlanSlot } from './flow-plan.js';
 import { toPending } from './pending-work.js';
 import { Task, taskIdOf, type TaskRun } from './task.js';
+import { storeHealthOf, type StoreHealth } from './store-health.js';
+
+/** First wait before a failed write is tried again; it doubles up to {@link STORE_RETRY_MAX_DELAY}. */
+export const STORE_RETRY_DELAY = 50;
+/** Longest wait between two tries of a write. */
+export const STORE_RETRY_MAX_DELAY = 2_000;
+/** How long a job keeps retrying one write before it fails with the store's error. */
+export const STORE_RETRY_BUDGET = 120_000;
 
 /** @internal a delivery waiting for the commit that records it. */
 export interface HeldDelivery {
@@ -16,8 +27,12 @@ export interface HeldDelivery {
 export interface DurableOwner extends TaskRun {
   /** Delivers committed work (to the lane, a policy queue, or pending tasks when paused). */
   release(held: readonly HeldDelivery[]): void;
-  /** A write failed: the job fails with `error`. */
+  /** A write failed for good: the job fails with `error`. */
   commitFailed(error: Error): void;
+  /** Counts work the job waits for (an activation's commit not written yet keeps it from completing). */
+  addPending(delta: number): void;
+  /** Completes the job if nothing is pending. */
+  checkSettled(): void;
 }
 
 /**
@@ -44,6 +59,12 @@ export class DurableRun {
   /** The next flush commits even when nothing was marked (the tracker's grouped timings land after the activation). */
   private forceFlush = false;
   private failed = false;
+  /** Activations whose commit is not written yet (each keeps the job from completing). */
+  private readonly unwritten = new Set<Task>();
+  /** Idempotency keys of job-level commits: `~<run nonce>.<n>`, unique across runs. */
+  private readonly nonce = randomUUID();
+  private jobCommits = 0;
+  private readonly health: StoreHealth;
 
   constructor(
     private readonly store: JobStore,
@@ -52,6 +73,7 @@ export class DurableRun {
     private readonly flowName: string | undefined,
   ) {
     state.writer.recordChanges();
+    this.health = storeHealthOf(store);
   }
 
   /** Stores the job's document before its first change: `create` for a new job, `put` for one that existed before (restored or resumed). */
@@ -60,7 +82,12 @@ export class DurableRun {
     this.state.writer.takeChanges(); // the document holds everything so far
     for (const t of doc.pendingTasks) this.stored.add(t.taskId);
     const options = this.flowName !== undefined ? { flow: this.flowName } : undefined;
-    this.write(() => (isNew ? this.store.create(doc, options) : this.store.put(doc, options)));
+    // a create tried again after a failure that may have written it is a put of the same document
+    this.write(
+      () => (isNew ? this.store.create(doc, options) : this.store.put(doc, options)),
+      [],
+      () => this.store.put(doc, options),
+    );
   }
 
   /** Holds a delivery until it is committed; `from` is the activation that made it, if any. */
@@ -75,6 +102,8 @@ export class DurableRun {
   /** An activation starts: what it delivers is held for its own commit. */
   began(task: Task): void {
     this.taskHeld.set(task, []);
+    this.unwritten.add(task);
+    this.owner.addPending(1); // the job completes only once this activation's commit is written
   }
 
   /** Records `task` as pending work without delivering it (a retry waiting for its timer). */
@@ -94,7 +123,7 @@ export class DurableRun {
     this.taskHeld.delete(task);
     const all = this.jobHeld.length > 0 ? [...this.jobHeld, ...held] : held;
     this.jobHeld = [];
-    this.commit(task.taskId, task.attempt, outcome, all, [task.taskId]);
+    this.commit(task.taskId, task.attempt, outcome, all, [task.taskId], this.unwritten.delete(task));
   }
 
   /**
@@ -123,10 +152,12 @@ export class DurableRun {
     if (!force && this.jobHeld.length === 0 && this.consumed.length === 0 && this.waiting.length === 0 && !this.state.writer.hasChanges) return;
     const held = this.jobHeld;
     this.jobHeld = [];
-    this.commit(null, 0, undefined, held, []);
+    // a job-level change gets a key of its own, so a write tried again after a failure that
+    // may have gone through (a timeout after the commit) is applied once
+    this.commit(`~${this.nonce}.${++this.jobCommits}`, 1, undefined, held, []);
   }
 
-  private commit(taskId: string | null, attempt: number, outcome: CommitOutcome | undefined, held: readonly HeldDelivery[], consumed: string[]): void {
+  private commit(taskId: string, attempt: number, outcome: CommitOutcome | undefined, held: readonly HeldDelivery[], consumed: string[], counted = false): void {
     const changes = this.state.writer.takeChanges();
     const produced: StoredTask[] = [...this.waiting, ...held.map((h) => toPending(new Task(this.owner, h.slot, h.data, h.seq, h.bits), 0))];
     this.waiting = [];
@@ -149,20 +180,40 @@ export class DurableRun {
       consumed: gone,
     };
     this.consumed = [];
-    this.write(() => this.store.commit(commit), held);
+    this.write(() => this.store.commit(commit), held, undefined, counted);
   }
 
-  private write(op: () => Promise<unknown>, release: readonly HeldDelivery[] = []): void {
+  /**
+   * Writes in order. A write the store refuses with `STORE_UNAVAILABLE` is tried again after
+   * 50 ms, doubling to 2 s, on the job's clock, for up to two minutes (the job waits and
+   * nothing it produced runs meanwhile; the store's health reports it); any other failure,
+   * or one that lasts longer, fails the job. `retry` replaces `op` for the later tries.
+   */
+  private write(op: () => Promise<unknown>, release: readonly HeldDelivery[] = [], retry: (() => Promise<unknown>) | undefined = undefined, counted = false): void {
     this.chain = this.chain.then(async () => {
       if (this.failed) return;
-      try {
-        await op();
-      } catch (error) {
-        this.failed = true;
-        this.owner.commitFailed(error instanceof Error ? error : new Error(String(error)));
-        return;
+      let waited = 0;
+      for (let tries = 0; ; tries++) {
+        try {
+          await (tries === 0 || retry === undefined ? op() : retry());
+          break;
+        } catch (error) {
+          const delay = Math.min(STORE_RETRY_DELAY * 2 ** Math.min(tries, 16), STORE_RETRY_MAX_DELAY);
+          if (!isRoutiluxError(error) || error.code !== ErrorCode.STORE_UNAVAILABLE || waited + delay > STORE_RETRY_BUDGET) {
+            this.health.clear(this.state.jobId);
+            this.failed = true;
+            this.owner.commitFailed(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          this.health.waitingJob(this.state.jobId, { code: error.code, message: error.message });
+          await new Promise<void>((resolve) => this.owner.clock.setTimeout(resolve, delay));
+          waited += delay;
+        }
       }
+      if (waited > 0) this.health.clear(this.state.jobId);
+      if (counted) this.owner.addPending(-1);
       if (release.length > 0) this.owner.release(release);
+      else if (counted) this.owner.checkSettled();
     });
   }
 }

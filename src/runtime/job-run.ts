@@ -9,7 +9,7 @@ import type { JobWriter } from '../state/job-writer.js';
 import type { RoutineStats } from '../state/execution-tracker.js';
 import type { PendingTask } from '../state/job-types.js';
 import { describe, isPlainObject, toError } from '../utils/guards.js';
-import { isPlainTopLevel } from '../utils/json-data.js';
+import { checkData, isPlainTopLevel } from '../utils/json-data.js';
 import type { Clock } from './clock.js';
 import { currentContext, runHandler, syncContext } from './context-store.js';
 import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-plan.js';
@@ -574,6 +574,46 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   enqueueTask(task: Task): void {
     this.pending++;
     this.scheduler.enqueue(this.lane, task.slot, task.data, task.seq, task.bits);
+  }
+
+  /** ctx.schedule: a delivery to a slot of `from`'s routine after `delayMs`, kept as pending work of the job. */
+  scheduleFrom(from: Task, slotName: string, data: Record<string, unknown>, delayMs: number): string {
+    const node = from.slot.node;
+    const slot = typeof slotName === 'string' ? node.slots.get(slotName) : undefined;
+    if (slot === undefined) {
+      throw new DefinitionError(ErrorCode.UNKNOWN_SLOT, `schedule: routine "${node.id}" has no slot ${describe(slotName)}; its slots are: ${[...node.slots.keys()].join(', ') || '(none)'}.`, {
+        details: { routineId: node.id, slot: String(slotName) },
+      });
+    }
+    if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_TIMEOUT) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `schedule("${slotName}", data, delayMs): delayMs must be a number of ms from 0 to ${MAX_TIMEOUT}; got ${describe(delayMs)}.`);
+    }
+    if (!isPlainTopLevel(data)) {
+      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `schedule("${slotName}") payload must be a plain object such as { value: 1 }; got ${describe(data)}.`, { details: { routineId: node.id, slot: slotName } });
+    }
+    checkData(data, `schedule("${slotName}") payload`, { limits: this.w.limits, mode: 'entry' });
+    const w = this.w;
+    const task = new Task(this, slot, { ...data }, w.takeTaskSeq(), Task.bitsOf(1, false, false));
+    if (w.isFinished) return task.taskId; // the job has ended: nothing more runs
+    if (w.status === 'paused') w.addPendingTask(toPending(task, delayMs));
+    else this.waitRetry(task, delayMs);
+    this.durable?.waitingTask(task, delayMs);
+    return task.taskId;
+  }
+
+  /** ctx.cancelScheduled: drops a scheduled delivery that has not run yet. */
+  cancelScheduled(taskId: string): boolean {
+    if (typeof taskId !== 'string' || !/^t\d+$/.test(taskId)) return false;
+    const seq = Number(taskId.slice(1));
+    let found = false;
+    if (this.retries.remove(seq)) {
+      this.pending--;
+      found = true;
+    } else if (this.w.status === 'paused') found = this.w.removePendingTask(taskId);
+    if (!found) return false;
+    this.durable?.consumedTask(seq);
+    if (this.pending === 0) queueMicrotask(() => this.checkDone());
+    return true;
   }
 
   /** JobState hook: a routine sent an output. */

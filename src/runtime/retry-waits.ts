@@ -42,6 +42,17 @@ export class RetryWaits {
     return out;
   }
 
+  /** Cancels the wait of the task with sequence number `seq`; true when there was one. */
+  remove(seq: number): boolean {
+    for (const w of this.waits ?? []) {
+      if (w.task.seq !== seq) continue;
+      this.clock.clearTimeout(w.timer);
+      this.waits!.delete(w);
+      return true;
+    }
+    return false;
+  }
+
   /** Cancels every waiting retry and returns them (see `list`). */
   clear(): WaitingRetry[] {
     const out = this.list();

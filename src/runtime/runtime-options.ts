@@ -23,6 +23,15 @@ export interface RuntimeOptions {
    * only, at no cost. See docs/decisions/0004-engine-seams.md.
    */
   store?: JobStore;
+  /**
+   * With a store: the owner id of this runtime's job leases. Another Runtime's `recover()`
+   * skips the jobs this one holds. Give a restarted process the same owner to recover its
+   * jobs at once after a crash; with a fresh id they come back once the dead process's
+   * leases expire. @default `runtime-<random uuid>`
+   */
+  owner?: string;
+  /** With a store: how long a job lease lives without renewal (renewed every third of it). @default 30000 */
+  leaseTtlMs?: number;
 }
 
 /** Options of `runtime.exec`. */
@@ -47,7 +56,7 @@ export interface RuntimePostOptions {
 
 /** Options of `runtime.shutdown`. */
 export interface RuntimeShutdownOptions {
-  /** How long running jobs may take to finish before they are cancelled. @default 5000 */
+  /** How long running jobs may take to finish before they are cancelled (with a store: suspended, see `recover`). @default 5000 */
   drainTimeout?: number;
   /** After cancelling, how long to wait for handlers that ignore their abort signal. @default 1000 */
   grace?: number;

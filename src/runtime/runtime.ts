@@ -24,6 +24,8 @@ import { checkData } from '../utils/json-data.js';
 import { Schedules } from '../schedules/schedules.js';
 import type { Schedule } from '../schedules/schedule.js';
 import type { ScheduleOptions } from '../schedules/schedule-options.js';
+import { RuntimeDurability } from '../host/runtime-durability.js';
+import type { StoreHealthReport } from './store-health.js';
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(JobStatus));
 
@@ -50,6 +52,8 @@ export class Runtime {
   /** Drives the jobs on the shared scheduler; `host.live` holds the jobs not finished yet (running, paused). */
   private readonly host: JobHost;
   private readonly hub = new EventHub();
+  /** Leases, recovery and suspension when a store is configured. */
+  private readonly durable: RuntimeDurability | undefined;
 
   /** Every event of every job of this runtime: hot, no replay (services.md §2). */
   get events$(): Observable<RoutiluxEvent> {
@@ -61,7 +65,7 @@ export class Runtime {
 
   constructor(options: RuntimeOptions = {}) {
     assertOptions(options, 'Runtime');
-    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'limits', 'store'], 'Runtime');
+    checkKeys(options, ['concurrency', 'registry', 'clock', 'maxFinishedJobs', 'limits', 'store', 'owner', 'leaseTtlMs'], 'Runtime');
     assertLimits(options.limits, 'Runtime');
     const limits = options.limits === undefined ? undefined : Object.freeze({ ...options.limits });
     const store = options.store;
@@ -84,7 +88,10 @@ export class Runtime {
     this.maxFinished = maxFinished;
     const scheduler = new Scheduler(concurrency, clock);
     this.scheduler = scheduler;
-    this.host = new JobHost({ scheduler: () => scheduler, clock, adoptRuns: false, keepPaused: true, hub: this.hub, ...(limits !== undefined ? { limits } : {}), ...(store !== undefined ? { store } : {}), onSettled: (state, left) => this.settledOne(state, left) });
+    const durable = store !== undefined ? new RuntimeDurability(store, this.registry, clock, options.owner, options.leaseTtlMs) : undefined;
+    this.durable = durable;
+    this.host = new JobHost({ scheduler: () => scheduler, clock, adoptRuns: false, keepPaused: true, hub: this.hub, ...(limits !== undefined ? { limits } : {}), ...(durable !== undefined ? { store: durable.store, leases: durable.leases, stopRunning: (s: JobState, grace: number) => durable.suspend(s, grace) } : {}), onSettled: (state, left) => this.settledOne(state, left) });
+    durable?.bind(this.host);
   }
 
   /** The registry this runtime looks flow names up in. */
@@ -331,7 +338,39 @@ export class Runtime {
       return Promise.reject(error);
     }
     this._schedules?.removeAll(); // no new jobs from schedules once shutting down
-    return this.host.shutdown(drain, grace, 'runtime shutdown');
+    const stopped = this.host.shutdown(drain, grace, 'runtime shutdown');
+    const durable = this.durable;
+    return durable === undefined ? stopped : stopped.then(() => durable.close());
+  }
+
+  /**
+   * After a restart: continues every unfinished job of the store that no other live
+   * Runtime holds (services.md §7) and resolves with their JobStates. Running jobs run on
+   * (a job a shutdown suspended too); paused ones stay paused (`resumeJob` continues them).
+   * The activations that were running at the crash run again with the same `taskId` and the
+   * next attempt; nothing committed runs again. Flows are looked up by the name each job was
+   * started under. A job whose flow is not registered (`UNKNOWN_FLOW`, naming it) or whose
+   * document is unreadable (`CORRUPT_STATE`) stays in the store, and the promise rejects with
+   * that error once the others are recovered (`details.failures`, `details.recovered`).
+   * Without a store → `INVALID_STATE`. See docs/persistence.md.
+   */
+  recover(): Promise<JobState[]> {
+    try {
+      this.assertOpen();
+      if (this.durable === undefined) throw new ExecutionError(ErrorCode.INVALID_STATE, 'runtime.recover() needs a durable store: create the Runtime with new Runtime({ store }).');
+      return this.durable.recover();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * With a store: how this runtime's jobs see it — `unavailable` (with the last error,
+   * `STORE_UNAVAILABLE`) while some job waits to retry a write, else `ok`. `undefined`
+   * without a store.
+   */
+  storeHealth(): StoreHealthReport | undefined {
+    return this.durable?.health();
   }
 
   // ---------------------------------------------------------------- internals

@@ -24,6 +24,10 @@ export interface TaskRun {
   signalOf(task: Task): AbortSignal;
   /** An emit of `task` after it was cut loose: ignored and counted. */
   lateEmit(task: Task): void;
+  /** A delivery to a slot of `task`'s routine after `delayMs` (ctx.schedule); returns its task id. */
+  scheduleFrom(task: Task, slotName: string, data: Record<string, unknown>, delayMs: number): string;
+  /** Cancels a scheduled delivery that has not run yet (ctx.cancelScheduled). */
+  cancelScheduled(taskId: string): boolean;
   /** Runs a dispatched task; true when it went asynchronous (`session` is resumed when it settles). */
   runTask(task: Task, session: ActivationSession): boolean;
   holdFor(task: Task, promise: PromiseLike<unknown>): void;
@@ -134,6 +138,14 @@ export class Task implements ActiveContext {
 
   get signal(): AbortSignal {
     return this.run.signalOf(this);
+  }
+
+  schedule(slotName: string, data: Record<string, unknown>, delayMs: number): string {
+    return this.run.scheduleFrom(this, slotName, data, delayMs);
+  }
+
+  cancelScheduled(taskId: string): boolean {
+    return this.run.cancelScheduled(taskId);
   }
 
   waitUntil(promise: PromiseLike<unknown>): void {

@@ -19,7 +19,11 @@ export interface ServerOptions {
   runtime?: Runtime;
   /** Where flow names are looked up; must be the runtime's own. @default the runtime's registry */
   registry?: FlowRegistry;
-  /** A durable store: flow documents registered over HTTP are kept there and come back on `listen()`. */
+  /**
+   * A durable store: flow documents registered over HTTP are kept there and come back on
+   * `listen()`; the server's own runtime (no `runtime` given) commits its jobs there too, and
+   * `listen()` recovers the unfinished ones (`runtime.recover()`).
+   */
   store?: JobStore;
   /** Accepted API keys. @default ROUTILUX_API_KEYS split on "," */
   apiKeys?: readonly string[];
@@ -107,6 +111,9 @@ export function keysFromEnv(value: string | undefined): string[] {
   return value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
 }
 
+/** The lease owner of a server's own runtime. @internal */
+export const SERVER_OWNER = 'routilux-server';
+
 /** Checks `createServer` options (closed, typed) and fills the defaults. @internal */
 export function resolveOptions(input: unknown): ResolvedOptions {
   const o = closedObject(input ?? {}, KEYS, 'createServer options');
@@ -165,7 +172,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const ticketTtlMs = o.ticketTtlMs === undefined ? 30_000 : int(o.ticketTtlMs, 'ticketTtlMs', 1, 3_600_000);
   const dashboard = o.dashboard === undefined ? true : bool(o.dashboard, 'dashboard');
   // created last, so a bad option never leaves a runtime behind
-  const runtime = given ?? new Runtime(o.registry === undefined ? {} : { registry: o.registry as FlowRegistry });
+  // with a store, the server's own runtime commits its jobs there and recovers them on listen();
+  // its lease owner is fixed, so a restarted server takes its jobs back at once
+  const runtime =
+    given ??
+    new Runtime({ ...(o.registry !== undefined ? { registry: o.registry as FlowRegistry } : {}), ...(store !== undefined ? { store, owner: SERVER_OWNER } : {}) });
   return {
     runtime,
     ownsRuntime: given === undefined,

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { KeyVerifier, UNAUTHENTICATED_BODY, anonymous, identify } from './auth.js';
 import type { ServerContext } from './context.js';
 import { eventSourceOf } from './engine-seam.js';
+import { isRoutiluxError, type Runtime } from '../index.js';
 import { forbiddenKeyPath } from './forbidden-keys.js';
 import { HttpError, errorBody, toHttpError } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -226,6 +227,20 @@ function buildApp(o: ResolvedOptions, ctx: ServerContext, hub: WsHub, verifier: 
 }
 
 /**
+ * Continues the unfinished jobs of the runtime's store (flows registered from files and from
+ * the store are in the registry by now). A runtime without a store has nothing to recover;
+ * jobs that cannot come back (flow not registered, corrupt) are logged and stay in the store.
+ */
+async function recoverJobsOnListen(runtime: Runtime, warn: (message: string) => void): Promise<void> {
+  try {
+    await runtime.recover();
+  } catch (error) {
+    if (isRoutiluxError(error) && error.code === 'INVALID_STATE') return; // no store on this runtime
+    warn(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
  * Creates the routilux HTTP API and WebSocket (services.md §5) on Fastify, driving the jobs
  * of a {@link Runtime}. Fails closed: with auth on (the default) and no key configured it
  * throws `INVALID_ARGUMENT`, and `auth: false` is refused on a non-loopback host.
@@ -257,6 +272,7 @@ export function createServer(options: ServerOptions = {}): RoutiluxServer {
     inject: app.inject.bind(app) as FastifyInstance['inject'],
     async listen() {
       await restoreFlows(ctx, (m) => app.log.warn(m));
+      if (ctx.store !== undefined) await recoverJobsOnListen(o.runtime, (m) => app.log.warn(m));
       await app.listen({ host: o.host, port: o.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : o.port;

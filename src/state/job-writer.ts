@@ -258,6 +258,14 @@ export class JobWriter {
     this.d.pendingTasks.push(task); // a store learns of pending work through commits' produced and consumed tasks
   }
 
+  /** @internal drops the pending task `taskId`; true when it was pending. */
+  removePendingTask(taskId: string): boolean {
+    const at = this.d.pendingTasks.findIndex((t) => t.taskId === taskId);
+    if (at < 0) return false;
+    this.d.pendingTasks.splice(at, 1);
+    return true;
+  }
+
   /** @internal replaces the pending tasks, returning the previous ones. */
   replacePendingTasks(tasks: PendingTask[]): PendingTask[] {
     const previous = this.d.pendingTasks;

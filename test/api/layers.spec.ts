@@ -111,6 +111,8 @@ describe('layers', () => {
     expect(valueImportsOf('vitest').every((f) => f.startsWith('testing/'))).toBe(true);
     expect(valueImportsOf('better-sqlite3').every((f) => f.startsWith('store-sqlite/'))).toBe(true);
     expect(valueImportsOf('better-sqlite3').length).toBeGreaterThan(0);
+    expect(valueImportsOf('ioredis').every((f) => f.startsWith('store-redis/'))).toBe(true);
+    expect(valueImportsOf('ioredis').length).toBeGreaterThan(0);
     expect(valueImportsOf('yaml').every((f) => /^(builtins|documents)\//.test(f))).toBe(true);
     expect(valueImportsOf('ajv').every((f) => f === 'documents/flow-schema.ts' || f.startsWith('server/'))).toBe(true);
     expect(valueImportsOf('commander').every((f) => f.startsWith('cli/'))).toBe(true);
@@ -126,8 +128,8 @@ describe('layers', () => {
     expect(valueImportsOf('class-validator').every((f) => /^(config|serialization|builtins)\//.test(f))).toBe(true);
   });
 
-  it('lets the outer ring (builtins, nest, testing, cli, server, store-sqlite, otel) use the core only through the public entry', () => {
-    const outer = /^(builtins|nest|testing|cli|server|store-sqlite|otel)\//;
+  it('lets the outer ring (builtins, nest, testing, cli, server, store-sqlite, store-redis, bullmq, otel) use the core only through the public entry', () => {
+    const outer = /^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq|otel)\//;
     const leaks = imports
       .filter((i) => outer.test(i.file) && i.spec.startsWith('.'))
       .filter((i) => {
@@ -135,6 +137,7 @@ describe('layers', () => {
         const ownArea = i.file.split('/')[0]!;
         if (to === 'index' || to.startsWith(`${ownArea}/`)) return false;
         if (ownArea === 'cli' && to === 'builtins/index') return false; // the bin offers the built-in types (public subpath entry)
+        if (ownArea === 'bullmq' && to === 'store-redis/index') return false; // routilux/bullmq publishes the Redis store
         return !(i.file === 'testing/test-clock.ts' && to === 'runtime/clock'); // the one allowed seam
       })
       .map((i) => `${i.file} → ${i.spec}`);
@@ -142,8 +145,8 @@ describe('layers', () => {
   });
 
   it('keeps the core free of the outer ring', () => {
-    const core = imports.filter((i) => !/^(builtins|nest|testing|cli|server|store-sqlite|otel)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
-    const leaks = core.filter((i) => /^(builtins|nest|testing|cli|server|store-sqlite|otel)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
+    const core = imports.filter((i) => !/^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq|otel)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
+    const leaks = core.filter((i) => /^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq|otel)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
     expect(leaks).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { projectRoot as root, runScript as runExample } from '../helpers/run-script.js';
+import { type TestRedisServer, redisServerForSuite } from '../helpers/redis-server.js';
 
 // Runs every example the way a user would (through tsx, without a build) and checks its
 // exit code and lines of output that only appear when the example did its job.
@@ -22,6 +23,7 @@ const expected: Record<string, readonly string[]> = {
     'runtime example: OK',
   ],
   'examples/10-typed-wiring/main.ts': ['connection: intake.accepted → ledger.record {"id":"orderId"}', 'ledger: total 7.50 EUR', 'job: completed', 'definition builds the same connections: true', 'definition job: completed, ledger: total 5.00 EUR'],
+  'examples/13-distributed/main.ts': ['started 6 jobs: pending, pending, pending, pending, pending, pending', 'order 6: completed, total 15.00', 'completed jobs in the store: 6', 'events received from the workers: yes'],
   'examples/11-schedules/main.ts': [
     'nightly ran at 30/03/2024, 02:30 CET  (2024-03-30T01:30:00.000Z)',
     'nightly ran at 31/03/2024, 03:00 CEST  (2024-03-31T01:00:00.000Z)',
@@ -42,6 +44,8 @@ const expected: Record<string, readonly string[]> = {
   'examples/readme/programmatic.ts': ['Hello, routilux!', 'completed 2'],
 };
 
+const redisServer: Promise<TestRedisServer> = redisServerForSuite();
+
 describe('examples', () => {
   // 09-nest-orders is run by its own e2e test (test/nest/orders-example.e2e.spec.ts).
   it('should list a check for every numbered example (but the Nest app) and README snippet', () => {
@@ -56,7 +60,8 @@ describe('examples', () => {
 
   for (const [file, lines] of Object.entries(expected)) {
     it.concurrent(`${file} should exit 0 and print its result`, async () => {
-      const run = await runExample(file);
+      // the distributed example runs against a test redis-server (it starts its own only when REDIS_URL is unset)
+      const run = await runExample(file, [], file === 'examples/13-distributed/main.ts' ? { REDIS_URL: (await redisServer).url } : undefined);
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       for (const line of lines) expect(run.stdout).toContain(line);
     });

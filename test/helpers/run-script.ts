@@ -12,9 +12,9 @@ export interface ScriptRun {
 }
 
 /** Runs a TypeScript file of the project in a fresh Node process through tsx (no build), as a user would. */
-export function runScript(file: string, args: readonly string[] = []): Promise<ScriptRun> {
+export function runScript(file: string, args: readonly string[] = [], env?: Readonly<Record<string, string>>): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(env !== undefined ? { env: { ...process.env, ...env } } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestRedisServer, redisServerForSuite } from '../helpers/redis-server.js';
 import { projectRoot } from '../helpers/run-script.js';
 
 // What a user gets: the package as `npm pack` makes it from a fresh checkout (the `prepare`
@@ -21,13 +22,14 @@ const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) 
   devDependencies: Record<string, string>;
 };
 
-/** The consumer program of each subpath (test/package/consumer/), and the packages it needs besides routilux. */
-const programs: Record<string, { file: string; needs: readonly string[] }> = {
+/** The consumer program of each subpath (test/package/consumer/), the packages it needs besides routilux, and whether it needs a Redis. */
+const programs: Record<string, { file: string; needs: readonly string[]; redis?: true }> = {
   '.': { file: 'root.ts', needs: [] },
   './builtins': { file: 'builtins.ts', needs: [] },
   './testing': { file: 'testing.ts', needs: [] },
   './nest': { file: 'nest.ts', needs: ['@nestjs/common', '@nestjs/core'] },
   './store-sqlite': { file: 'store-sqlite.ts', needs: ['better-sqlite3'] },
+  './bullmq': { file: 'bullmq.ts', needs: ['ioredis', 'bullmq'], redis: true },
   './server': { file: 'server.ts', needs: [] },
   './otel': { file: 'otel.ts', needs: ['@opentelemetry/api', '@opentelemetry/sdk-trace-base'] },
   './flow.schema.json': { file: 'flow-schema.ts', needs: [] },
@@ -54,15 +56,18 @@ const strictTsconfig = {
   include: ['src'],
 };
 
+/** The redis-server of the programs that need one (stopped after the suite). */
+const redis: Promise<TestRedisServer> = redisServerForSuite();
+
 let work = '';
 let app = '';
 let tarball = '';
 let packedFiles: string[] = [];
 const installed = new Set<string>();
 
-async function sh(cmd: string, args: readonly string[], cwd: string): Promise<string> {
+async function sh(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
   try {
-    const { stdout } = await run(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+    const { stdout } = await run(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...env } });
     return stdout;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
@@ -167,7 +172,8 @@ describe('the packed package', () => {
       const absent = program.needs.filter((n) => !installed.has(n));
       // An optional peer that could not be installed is the only reason to skip.
       if (absent.length > 0) return ctx.skip(`optional peer(s) not installed: ${absent.join(', ')}`);
-      const out = await sh(process.execPath, [join('out', program.file.replace(/\.ts$/, '.js'))], app);
+      const env: Record<string, string> = program.redis === true ? { ROUTILUX_TEST_REDIS_URL: (await redis).url } : {};
+      const out = await sh(process.execPath, [join('out', program.file.replace(/\.ts$/, '.js'))], app, env);
       expect(out).toContain(`OK ${subpath}`);
     }, 60_000);
   }

@@ -2,14 +2,13 @@ import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { Routine, type ExecutionContext } from '../../index.js';
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check } from '../shared/config-check.js';
-import { JobScoped } from '../shared/job-scoped.js';
-import { waitInJob, type JobWait } from '../shared/job-timer.js';
 import { pickValue } from '../shared/input.js';
 
 const SLOT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
 
 function sourcesProblem(v: unknown): string | undefined {
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || !SLOT_NAME.test(s) || ['__proto__', 'constructor', 'prototype'].includes(s))) return 'must be an array of slot names such as ["a", "b"]';
+  if (v.includes(TIMER_SLOT)) return `must not use the name "${TIMER_SLOT}" (the Aggregator's own timer slot)`;
   return new Set(v).size === v.length ? undefined : 'must not repeat a slot name';
 }
 
@@ -27,12 +26,20 @@ export class AggregatorConfig {
   @IsInt() @Min(0) @Max(2_147_483_647) timeout?: number = 0;
 }
 
+/** The open round of one job, kept in the job (its routine state), so it survives pause → serialize → resume elsewhere. */
 interface Round {
-  readonly received: Map<string, unknown[]>;
-  wait: JobWait | undefined;
+  /** Source slot → values received, in the order the sources first arrived. */
+  received: [string, unknown[]][];
+  /** Task id of the round's timeout delivery (ctx.schedule), while one is due. */
+  timer: string | null;
 }
 
-const rounds = new JobScoped<{ current: Round | undefined }>();
+/** The routine-state key of the open round. */
+const STATE = 'round';
+
+/** The internal slot the round's timer delivers to (no source may take this name). */
+const TIMER_SLOT = 'routilux:timeout';
+
 
 /** Payload of Aggregator's `aggregated` event. */
 export interface AggregatorAggregated {
@@ -73,6 +80,8 @@ export class Aggregator extends ConfigurableRoutine {
     super();
     this.defineEvent('aggregated', ['data', 'sources']);
     this.defineEvent('timeout', ['data', 'sources', 'missing']);
+    // the round's own timer (ctx.schedule): a pending delivery of the job, kept across a pause
+    this.defineSlot(TIMER_SLOT, (_data: Record<string, unknown>, ctx: ExecutionContext) => this.onTimer(ctx), { internal: true });
     this.configure(options);
   }
 
@@ -84,33 +93,32 @@ export class Aggregator extends ConfigurableRoutine {
 
   private receive(source: string, payload: Record<string, unknown>, ctx: ExecutionContext): void {
     const data = pickValue(payload, undefined);
-    const state = rounds.get(ctx, () => ({ current: undefined }));
-    const round = (state.current ??= { received: new Map(), wait: undefined });
-    const list = round.received.get(source) ?? [];
-    list.push(data);
-    round.received.set(source, list);
+    const round = roundOf(ctx) ?? { received: [], timer: null };
+    const entry = round.received.find(([s]) => s === source);
+    if (entry === undefined) round.received.push([source, [data]]);
+    else entry[1].push(data);
     if (this.isReady(round)) {
-      state.current = undefined;
-      round.wait?.release();
-      this.emit('aggregated', { data: this.collect(round), sources: [...round.received.keys()] } satisfies AggregatorAggregated);
+      if (round.timer !== null) ctx.cancelScheduled(round.timer);
+      save(ctx, null);
+      this.emit('aggregated', { data: this.collect(round), sources: round.received.map(([s]) => s) } satisfies AggregatorAggregated);
       return;
     }
     const timeout = this.getConfig<number>('timeout', 0);
-    if (timeout === 0 || round.wait !== undefined) return;
-    round.wait = waitInJob(ctx, timeout);
     // The job stays alive until the round completes or times out, without holding a worker.
-    ctx.waitUntil(
-      round.wait.promise.then((outcome) => {
-        if (outcome !== 'timeout' || state.current !== round) return;
-        state.current = undefined;
-        const sources = [...round.received.keys()];
-        this.emit('timeout', { data: this.collect(round), sources, missing: this.getConfig<string[]>('sources', []).filter((s) => !round.received.has(s)) } satisfies AggregatorTimeout);
-      }),
-    );
+    if (timeout !== 0 && round.timer === null) round.timer = ctx.schedule(TIMER_SLOT, {}, timeout);
+    save(ctx, round);
+  }
+
+  private onTimer(ctx: ExecutionContext): void {
+    const round = roundOf(ctx);
+    if (round === undefined || round.timer !== ctx.taskId) return; // the round completed before its timeout
+    save(ctx, null);
+    const sources = round.received.map(([s]) => s);
+    this.emit('timeout', { data: this.collect(round), sources, missing: this.getConfig<string[]>('sources', []).filter((s) => !sources.includes(s)) } satisfies AggregatorTimeout);
   }
 
   private isReady(round: Round): boolean {
-    const have = round.received.size;
+    const have = round.received.length;
     const mode = this.getConfig<string>('mode', 'all');
     if (mode === 'any') return have >= 1;
     if (mode === 'count') return have >= this.getConfig<number>('count', 1);
@@ -123,4 +131,13 @@ export class Aggregator extends ConfigurableRoutine {
     for (const [source, list] of round.received) out[source] = all ? [...list] : list[list.length - 1];
     return out;
   }
+}
+
+function roundOf(ctx: ExecutionContext): Round | undefined {
+  const held = ctx.jobState.getRoutineState(ctx.routineId)?.[STATE] as Round | null | undefined;
+  return held === undefined || held === null ? undefined : { received: held.received.map(([s, values]) => [s, [...values]]), timer: held.timer };
+}
+
+function save(ctx: ExecutionContext, round: Round | null): void {
+  ctx.jobState.updateRoutineState(ctx.routineId, { [STATE]: round });
 }

@@ -1,8 +1,6 @@
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { Routine, type ExecutionContext } from '../../index.js';
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
-import { JobScoped } from '../shared/job-scoped.js';
-import { waitInJob, type JobWait } from '../shared/job-timer.js';
 import { pickValue } from '../shared/input.js';
 import { MISSING, getPath } from '../shared/paths.js';
 
@@ -16,13 +14,16 @@ export class BatcherConfig {
   @IsOptional() @IsString() field?: string;
 }
 
+/** The batch of one job, kept in the job (its routine state), so it survives pause → serialize → resume elsewhere. */
 interface BatchState {
   items: unknown[];
   batchNumber: number;
-  wait: JobWait | undefined;
+  /** Task id of the timer delivery that flushes this batch, while one is due. */
+  timer: string | null;
 }
 
-const batches = new JobScoped<BatchState>();
+/** The routine-state key of the batch. */
+const STATE = 'batch';
 
 /** Payload of Batcher's `batch` event. */
 export interface BatcherBatch {
@@ -54,43 +55,56 @@ export class Batcher extends ConfigurableRoutine {
     super();
     this.defineEvent('batch', ['data', 'count', 'batchNumber', 'reason']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.add(data, ctx));
-    this.defineSlot('flush', (_data: Record<string, unknown>, ctx: ExecutionContext) => this.flush(batches.get(ctx, fresh), 'flush'));
+    this.defineSlot('flush', (_data: Record<string, unknown>, ctx: ExecutionContext) => this.flush(ctx, stateOf(ctx), 'flush'));
+    // the batch's own timer (ctx.schedule): a pending delivery of the job, kept across a pause
+    this.defineSlot('timeout', (_data: Record<string, unknown>, ctx: ExecutionContext) => this.onTimer(ctx), { internal: true });
     this.configure(options);
   }
 
   private add(data: Record<string, unknown>, ctx: ExecutionContext): void {
-    const state = batches.get(ctx, fresh);
+    const state = stateOf(ctx);
     const field = this.getConfig<string | undefined>('field');
     const value = pickValue(data, undefined);
     const item = field === undefined ? value : getPath(value, field);
     state.items.push(item === MISSING || item === undefined ? null : item);
     if (state.items.length >= this.getConfig<number>('batchSize', 10)) {
-      this.flush(state, 'size');
+      this.flush(ctx, state, 'size');
       return;
     }
-    if (state.wait !== undefined) return;
-    const wait = waitInJob(ctx, this.getConfig<number>('timeout', 1000));
-    state.wait = wait;
     // The job stays alive until the batch is flushed, but no worker waits for it.
-    ctx.waitUntil(
-      wait.promise.then((outcome) => {
-        if (outcome === 'timeout' && state.wait === wait) this.flush(state, 'timeout');
-      }),
-    );
+    if (state.timer === null) state.timer = ctx.schedule('timeout', {}, this.getConfig<number>('timeout', 1000));
+    save(ctx, state);
   }
 
-  private flush(state: BatchState, reason: 'size' | 'timeout' | 'flush'): void {
-    const wait = state.wait;
-    state.wait = undefined;
-    wait?.release();
-    if (state.items.length === 0) return;
+  private onTimer(ctx: ExecutionContext): void {
+    const state = stateOf(ctx);
+    if (state.timer !== ctx.taskId) return; // a timer of a batch already flushed
+    state.timer = null;
+    this.flush(ctx, state, 'timeout');
+  }
+
+  private flush(ctx: ExecutionContext, state: BatchState, reason: 'size' | 'timeout' | 'flush'): void {
+    if (state.timer !== null) {
+      ctx.cancelScheduled(state.timer);
+      state.timer = null;
+    }
+    if (state.items.length === 0) {
+      save(ctx, state);
+      return;
+    }
     const items = state.items;
     state.items = [];
     state.batchNumber++;
+    save(ctx, state);
     this.emit('batch', { data: items, count: items.length, batchNumber: state.batchNumber, reason } satisfies BatcherBatch);
   }
 }
 
-function fresh(): BatchState {
-  return { items: [], batchNumber: 0, wait: undefined };
+function stateOf(ctx: ExecutionContext): BatchState {
+  const held = ctx.jobState.getRoutineState(ctx.routineId)?.[STATE] as BatchState | undefined;
+  return held === undefined ? { items: [], batchNumber: 0, timer: null } : { items: [...held.items], batchNumber: held.batchNumber, timer: held.timer };
+}
+
+function save(ctx: ExecutionContext, state: BatchState): void {
+  ctx.jobState.updateRoutineState(ctx.routineId, { [STATE]: state });
 }

@@ -2,8 +2,6 @@ import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Routine, type ExecutionContext } from '../../index.js';
 import { ConfigurableRoutine } from '../shared/configurable-routine.js';
 import { Check } from '../shared/config-check.js';
-import { JobScoped } from '../shared/job-scoped.js';
-import { waitInJob, type JobWait } from '../shared/job-timer.js';
 import { pickValue } from '../shared/input.js';
 
 /** Configuration of {@link Debouncer}. */
@@ -20,15 +18,25 @@ export class DebouncerConfig {
   maxWait?: number;
 }
 
+/** The open burst of one job. */
 interface Burst {
   startedAt: number;
   lastAt: number;
   last: unknown;
   count: number;
-  wait: JobWait | undefined;
+  /** Task id of the burst's timer delivery (ctx.schedule). */
+  timer: string;
 }
 
-const bursts = new JobScoped<{ burst: Burst | undefined; quietUntil: number }>();
+/** What a Debouncer keeps in its job (its routine state), so it survives pause → serialize → resume elsewhere. */
+interface DebounceState {
+  burst: Burst | null;
+  /** Leading-only mode: clock time until which the quiet period lasts (null: not started). */
+  quietUntil: number | null;
+}
+
+/** The routine-state key. */
+const STATE = 'debounce';
 
 /** Payload of Debouncer's `leading` event. */
 export interface DebouncerLeading {
@@ -65,50 +73,68 @@ export class Debouncer extends ConfigurableRoutine {
     this.defineEvent('leading', ['data']);
     this.defineEvent('debounced', ['data', 'count']);
     this.defineSlot('input', (data: Record<string, unknown>, ctx: ExecutionContext) => this.receive(data, ctx));
+    // the burst's own timer (ctx.schedule): a pending delivery of the job, kept across a pause
+    this.defineSlot('quiet', (_data: Record<string, unknown>, ctx: ExecutionContext) => this.onTimer(ctx), { internal: true });
     this.configure(options);
   }
 
   private receive(payload: Record<string, unknown>, ctx: ExecutionContext): void {
     const data = pickValue(payload, undefined);
-    const state = bursts.get(ctx, () => ({ burst: undefined, quietUntil: -Infinity }));
+    const state = stateOf(ctx);
     const now = ctx.flow.clock.now();
     const waitMs = this.getConfig<number>('wait', 300);
     const leading = this.getConfig<boolean>('leading', false);
     const trailing = this.getConfig<boolean>('trailing', true);
     if (!trailing) {
       // leading only: no timer needed, the quiet period is checked on arrival
-      if (now >= state.quietUntil) this.emit('leading', { data } satisfies DebouncerLeading);
+      if (state.quietUntil === null || now >= state.quietUntil) this.emit('leading', { data } satisfies DebouncerLeading);
       state.quietUntil = now + waitMs;
+      save(ctx, state);
       return;
     }
     const burst = state.burst;
-    if (burst !== undefined) {
+    if (burst !== null) {
       burst.last = data;
       burst.count++;
-      burst.lastAt = now;
-      burst.wait?.release(); // the burst's timer loop re-arms its timer
+      burst.lastAt = now; // the burst's timer, when it fires, waits again for the rest of the quiet period
+      save(ctx, state);
       return;
     }
-    const opened: Burst = { startedAt: now, lastAt: now, last: data, count: 1, wait: undefined };
-    state.burst = opened;
+    state.burst = { startedAt: now, lastAt: now, last: data, count: 1, timer: ctx.schedule('quiet', {}, this.delayOf(now, now, now)) };
+    save(ctx, state);
     if (leading) this.emit('leading', { data } satisfies DebouncerLeading);
-    ctx.waitUntil(this.holdBurst(state, opened, ctx)); // keeps the job alive, not a worker
   }
 
-  private async holdBurst(state: { burst: Burst | undefined }, burst: Burst, ctx: ExecutionContext): Promise<void> {
-    const waitMs = this.getConfig<number>('wait', 300);
+  /** Ms from `now` until a burst that started at `startedAt` and last grew at `lastAt` ends. */
+  private delayOf(startedAt: number, lastAt: number, now: number): number {
+    let delay = lastAt + this.getConfig<number>('wait', 300) - now;
     const maxWait = this.getConfig<number | undefined>('maxWait');
-    for (;;) {
-      const now = ctx.flow.clock.now();
-      let delay = burst.lastAt + waitMs - now;
-      if (maxWait !== undefined) delay = Math.min(delay, burst.startedAt + maxWait - now);
-      if (delay <= 0) break;
-      burst.wait = waitInJob(ctx, delay);
-      const outcome = await burst.wait.promise;
-      burst.wait = undefined;
-      if (outcome === 'aborted') return;
+    if (maxWait !== undefined) delay = Math.min(delay, startedAt + maxWait - now);
+    return delay;
+  }
+
+  private onTimer(ctx: ExecutionContext): void {
+    const state = stateOf(ctx);
+    const burst = state.burst;
+    if (burst === null || burst.timer !== ctx.taskId) return;
+    const now = ctx.flow.clock.now();
+    const delay = this.delayOf(burst.startedAt, burst.lastAt, now);
+    if (delay > 0) {
+      burst.timer = ctx.schedule('quiet', {}, delay); // more payloads came: wait out the rest
+      save(ctx, state);
+      return;
     }
-    state.burst = undefined;
+    state.burst = null;
+    save(ctx, state);
     if (!this.getConfig<boolean>('leading', false) || burst.count > 1) this.emit('debounced', { data: burst.last, count: burst.count } satisfies DebouncerDebounced);
   }
+}
+
+function stateOf(ctx: ExecutionContext): DebounceState {
+  const held = ctx.jobState.getRoutineState(ctx.routineId)?.[STATE] as DebounceState | undefined;
+  return held === undefined ? { burst: null, quietUntil: null } : { burst: held.burst === null ? null : { ...held.burst }, quietUntil: held.quietUntil };
+}
+
+function save(ctx: ExecutionContext, state: DebounceState): void {
+  ctx.jobState.updateRoutineState(ctx.routineId, { [STATE]: state });
 }

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { extname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCode, FlowRegistry, Runtime, isRoutiluxError, loadFlowFile, FLOW_FILE_EXTENSIONS, type Flow, type JobStore } from '../../index.js';
@@ -120,7 +121,7 @@ export const serveCommand: CliCommand = {
       .option('--host <host>', 'address to listen on (auth is always on)', '127.0.0.1')
       .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
       .option('--api-key <key>', 'accepted API key (repeatable; default: ROUTILUX_API_KEYS, comma-separated)', collect, [])
-      .option('--store <store>', 'durable store for flow documents registered over HTTP: sqlite:<path>')
+      .option('--store <store>', 'durable store for jobs (recovered on start) and flow documents registered over HTTP: sqlite:<path>')
       .action((opts: ServeOptions, cmd: Command) =>
         run(cmd, async (ctx) => {
           const port = parsePort(opts.port);
@@ -130,7 +131,9 @@ export const serveCommand: CliCommand = {
           const { createServer } = await import('../../server/index.js');
           const store = await openStore(ctx, opts.store);
           const registry = new FlowRegistry();
-          const runtime = new Runtime({ registry });
+          // jobs are committed to the store and recovered on listen; the lease owner is fixed per
+          // host and file (the file lock already allows one process), so a restart takes them back at once
+          const runtime = new Runtime({ registry, ...(store !== undefined ? { store, owner: `serve:${hostname()}:${resolve(ctx.io.cwd, opts.store!.slice('sqlite:'.length))}` } : {}) });
           try {
             for (const [name, { flow, file }] of flows) {
               registry.registerByName(name, flow);

@@ -34,7 +34,8 @@ async function storeStatus(ctx: ServerContext): Promise<string> {
 /** Health, readiness, routine catalog, WebSocket tickets and the OpenAPI document. @internal */
 export function metaRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/health/ready', { schema: { summary: 'Readiness: store and runtime', response: { 200: readySchema, 503: readySchema, ...errors() } } }, async (_request, reply) => {
-    const store = await storeStatus(ctx);
+    const waiting = ctx.runtime.storeHealth()?.status === 'unavailable'; // jobs retrying their writes
+    const store = waiting ? 'unavailable' : await storeStatus(ctx);
     const runtime = ctx.runtime.isShutdown ? 'stopped' : 'ok';
     const ok = (store === 'ok' || store === 'none') && runtime === 'ok';
     reply.code(ok ? 200 : 503);

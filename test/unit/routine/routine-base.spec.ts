@@ -392,7 +392,7 @@ describe('RoutineBase definitions', () => {
   it('defineSlot / defineEvent should return frozen definitions and validate arguments', () => {
     const r = new FnRoutine();
     const s = r.defineSlot('s', undefined, { merge: 'append', maxQueueLength: 5 });
-    expect(s).toEqual({ name: 's', handler: undefined, merge: 'append', maxQueueLength: 5 });
+    expect(s).toEqual({ name: 's', handler: undefined, merge: 'append', maxQueueLength: 5, internal: false });
     expect(Object.isFrozen(s)).toBe(true);
     const e = r.defineEvent('e', ['a', 'b']);
     expect(e).toEqual({ name: 'e', params: ['a', 'b'] });
