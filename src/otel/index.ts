@@ -2,4 +2,4 @@
 // (services.md §9). `@opentelemetry/api` is an optional peer dependency: install it (and an
 // SDK of your choice) to use this entry.
 export { instrument } from './instrument.js';
-export type { InstrumentOptions, InstrumentTarget, Instrumentation } from './instrument.js';
+export type { InstrumentOptions, InstrumentTarget, Instrumentation, RoutiluxEventSource } from './instrument.js';

@@ -1,5 +1,5 @@
 import { metrics, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type MeterProvider, type Span, type SpanContext, type TracerProvider } from '@opentelemetry/api';
-import { ErrorCode, Flow, InvalidArgumentError, Runtime, type JobState, type RoutiluxEvent } from '../index.js';
+import { ErrorCode, Flow, InvalidArgumentError, JobState, Runtime, type RoutiluxEvent } from '../index.js';
 import { RoutiluxMetrics } from './metrics.js';
 import { fromCarrier, toCarrier } from './trace-context.js';
 
@@ -16,8 +16,18 @@ export interface Instrumentation {
   stop(): void;
 }
 
-/** What `instrument` can observe: a Runtime, a Flow, or any runtime of the same shape (events$ and getJob). */
-export type InstrumentTarget = Runtime | Flow | { readonly events$: Runtime['events$']; getJob(jobId: string): JobState | undefined };
+/** A stream of engine events (an RxJS Observable or Subscribable has this shape). */
+export interface RoutiluxEventSource {
+  subscribe(observer: { next: (event: RoutiluxEvent) => void }): { unsubscribe(): void };
+}
+
+/**
+ * What `instrument` can observe: a Runtime, a Flow, or a runtime of the same shape such as a
+ * `DistributedRuntime` (`events$` and `getJob`). A `getJob` that answers with a promise (the
+ * job lives in a worker) gives no JobState to carry the trace context on: instrument the
+ * workers' runtimes for that.
+ */
+export type InstrumentTarget = Runtime | Flow | { readonly events$: RoutiluxEventSource; getJob(jobId: string): JobState | undefined | Promise<JobState | undefined> };
 
 const NAME = 'routilux';
 const ERROR_OUTCOMES: ReadonlySet<string> = new Set(['failed', 'retrying', 'continued', 'skipped']);
@@ -38,7 +48,11 @@ function lookupOf(target: unknown): ((jobId: string) => JobState | undefined) | 
   if (target instanceof Runtime) return (jobId) => target.getJob(jobId);
   const t = target as { events$?: { subscribe?: unknown }; getJob?: unknown } | null;
   if (typeof t === 'object' && t !== null && typeof t.events$?.subscribe === 'function' && typeof t.getJob === 'function') {
-    return (jobId) => (t.getJob as (id: string) => JobState | undefined)(jobId);
+    const getJob = t.getJob as (id: string) => unknown;
+    return (jobId) => {
+      const state = getJob.call(t, jobId);
+      return state instanceof JobState ? state : undefined; // a promise (a remote job) has nothing to carry the context on
+    };
   }
   return undefined;
 }
@@ -192,7 +206,7 @@ export function instrument(target: InstrumentTarget, options: InstrumentOptions 
     }
   };
 
-  const subscription = target.events$.subscribe({ next: onEvent });
+  const subscription = (target.events$ as RoutiluxEventSource).subscribe({ next: onEvent });
   let stopped = false;
   return {
     stop(): void {
