@@ -1,22 +1,16 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DistributedRuntime } from '../../src/bullmq/index.js';
 import type { RoutiluxEvent } from '../../src/index.js';
 import { expectRejectCode } from '../helpers/errors.js';
-import { redisServerForSuite } from '../helpers/redis-server.js';
 import { registerFlows } from './fixtures/flows.js';
-import { spawnWorker, stopWorkers, until, type WorkerProcess } from './workers.js';
+import { spawnWorker, until } from './workers.js';
+import { distributedSuite } from './suite.js';
 
 // Control from another process: pause, resume, cancel and post reach the worker that holds
 // the job; events$ carries the job's events from the worker; placement is fair (a large job
 // does not hold back small ones).
 
-const server = await redisServerForSuite();
-const workers: WorkerProcess[] = [];
-const runtimes: DistributedRuntime[] = [];
-afterAll(async () => {
-  await Promise.all(runtimes.map((r) => r.close()));
-  await stopWorkers(workers);
-});
+const { server, workers, closers: runtimes } = await distributedSuite('ctl');
 const w = spawnWorker(server.url, 'ctl', { concurrency: 4 });
 workers.push(w);
 await w.ready;

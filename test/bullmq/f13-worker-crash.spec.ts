@@ -1,27 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DistributedRuntime } from '../../src/bullmq/index.js';
 import { checkCrashLedger, readDurableLedger } from '../helpers/durable-ledger.js';
-import { redisServerForSuite } from '../helpers/redis-server.js';
 import { registerFlows, stageNames } from './fixtures/flows.js';
-import { spawnWorker, stopWorkers, until, type WorkerProcess } from './workers.js';
+import { spawnWorker, until } from './workers.js';
+import { distributedSuite } from './suite.js';
 
 // Reliability plan F13: a worker killed with SIGKILL in the middle of its jobs. The jobs
 // complete on the other worker; every activation ran at most twice, and every duplicate is
 // an activation that was in flight at the kill, run again with the same taskId and attempt 2.
 
 const LEASE_MS = 1500;
-const server = await redisServerForSuite();
-const dir = mkdtempSync(join(tmpdir(), 'routilux-f13-'));
-const workers: WorkerProcess[] = [];
-const runtimes: DistributedRuntime[] = [];
-afterAll(async () => {
-  await Promise.all(runtimes.map((r) => r.close()));
-  await stopWorkers(workers);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { server, dir, workers, closers: runtimes } = await distributedSuite('f13');
 
 describe('F13: a worker killed mid-job', () => {
   it('SIGKILL: the jobs complete on the other worker, handlers run at most twice, duplicates only of in-flight activations', async () => {

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DistributedRuntime, RedisJobStore } from '../../src/bullmq/index.js';
 import { readDurableLedger } from '../helpers/durable-ledger.js';
-import { redisServerForSuite } from '../helpers/redis-server.js';
 import { registerFlows } from './fixtures/flows.js';
-import { spawnWorker, stopWorkers, until, type WorkerProcess } from './workers.js';
+import { spawnWorker, until } from './workers.js';
+import { distributedSuite } from './suite.js';
 
 // Reliability plan F14: a worker stopped with SIGSTOP in the middle of an activation, for
 // longer than its lease. Another worker takes the job over and finishes it; when the
@@ -14,15 +12,7 @@ import { spawnWorker, stopWorkers, until, type WorkerProcess } from './workers.j
 // (STALE_WRITE): the stored job is exactly what the new holder wrote.
 
 const LEASE_MS = 1500;
-const server = await redisServerForSuite();
-const dir = mkdtempSync(join(tmpdir(), 'routilux-f14-'));
-const workers: WorkerProcess[] = [];
-const closers: { close(): Promise<void> }[] = [];
-afterAll(async () => {
-  await Promise.all(closers.map((r) => r.close()));
-  await stopWorkers(workers);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { server, dir, workers, closers: closers } = await distributedSuite('f14');
 
 describe('F14: a zombie worker', () => {
   it('SIGSTOP past the lease, takeover, SIGCONT: the zombie’s writes are rejected and the job is written once', async () => {

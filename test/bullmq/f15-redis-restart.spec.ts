@@ -1,21 +1,15 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DistributedRuntime } from '../../src/bullmq/index.js';
 import type { JobState } from '../../src/index.js';
-import { redisServerForSuite } from '../helpers/redis-server.js';
 import { registerFlows } from './fixtures/flows.js';
-import { spawnWorker, stopWorkers, until, type WorkerProcess } from './workers.js';
+import { spawnWorker, until } from './workers.js';
+import { distributedSuite } from './suite.js';
 
 // Reliability plan F15: Redis killed with SIGKILL mid-run and restarted on its AOF. Every
 // job whose exec resolved (stored and placed) still completes; the workers and the runtime
 // reconnect by themselves.
 
-const server = await redisServerForSuite();
-const workers: WorkerProcess[] = [];
-const runtimes: DistributedRuntime[] = [];
-afterAll(async () => {
-  await Promise.all(runtimes.map((r) => r.close()));
-  await stopWorkers(workers);
-});
+const { server, workers, closers: runtimes } = await distributedSuite('f15');
 
 describe('F15: Redis kill -9 and restart with AOF', () => {
   it('every job whose start was acknowledged completes', async () => {

@@ -1,26 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DistributedRuntime } from '../../src/bullmq/index.js';
 import { readDurableLedger } from '../helpers/durable-ledger.js';
-import { redisServerForSuite } from '../helpers/redis-server.js';
 import { registerFlows, stageNames } from './fixtures/flows.js';
-import { spawnWorker, stopWorkers, type WorkerProcess } from './workers.js';
+import { spawnWorker, stopWorkers } from './workers.js';
+import { distributedSuite } from './suite.js';
 
 // Reliability plan L10: 1,000 jobs x 10 stages on 2 and on 4 worker processes, no faults:
 // every stage of every job handled to the end exactly once (ledger lost = 0, duplicated = 0).
 
 const JOBS = 1000;
-const server = await redisServerForSuite();
-const dir = mkdtempSync(join(tmpdir(), 'routilux-l10-'));
-const workers: WorkerProcess[] = [];
-const runtimes: DistributedRuntime[] = [];
-afterAll(async () => {
-  await Promise.all(runtimes.map((r) => r.close()));
-  await stopWorkers(workers);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { server, dir, workers, closers: runtimes } = await distributedSuite('l10');
 
 describe('L10: 1,000 jobs x 10 stages on BullMQ workers', () => {
   for (const count of [2, 4]) {

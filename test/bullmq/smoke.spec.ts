@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DistributedRuntime } from '../../src/bullmq/index.js';
 import { readDurableLedger } from '../helpers/durable-ledger.js';
-import { redisServerForSuite } from '../helpers/redis-server.js';
 import { registerFlows, stageNames } from './fixtures/flows.js';
-import { spawnWorker, stopWorkers, type WorkerProcess } from './workers.js';
+import { spawnWorker } from './workers.js';
+import { distributedSuite } from './suite.js';
 
-const server = await redisServerForSuite();
-const dir = mkdtempSync(join(tmpdir(), 'routilux-dist-'));
-const workers: WorkerProcess[] = [];
-const runtimes: DistributedRuntime[] = [];
-afterAll(async () => {
-  await Promise.all(runtimes.map((r) => r.close()));
-  await stopWorkers(workers);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { server, dir, workers, closers: runtimes } = await distributedSuite('dist');
 
 describe('DistributedRuntime and startWorker', () => {
   it('runs jobs of a 10-stage flow on two worker processes', async () => {
