@@ -163,7 +163,12 @@ export { flowToMermaid } from './diagrams/mermaid.js';
 export { flowToD2 } from './diagrams/d2.js';
 export type { DiagramSource } from './diagrams/diagram-model.js';
 
+// sandboxed CEL expressions (breakpoint conditions; the built-ins' conditions)
+export { compileExpression, ExpressionCompileError, ExpressionEvaluationError, EXPRESSION_LIMITS, regexProblem } from './expressions/index.js';
+export type { CompiledExpression, ExpressionFailure } from './expressions/index.js';
+
 // ---------------------------------------------------------------- event stream (services.md §2)
+export type { Breakpoint, BreakpointSpec } from './state/breakpoint-types.js';
 export type {
   RoutiluxEvent,
   RoutiluxEventBase,

@@ -1,3 +1,4 @@
+import type { BreakpointSpec } from '../state/breakpoint-types.js';
 import type { DependencyContainer } from 'tsyringe';
 import type { ExecutionStrategy } from '../graph/connection.js';
 import type { Clock } from '../runtime/clock.js';
@@ -29,6 +30,8 @@ export interface ExecuteOptions {
   timeout?: number;
   /** Overrides the flow's strategy for this job. */
   executionStrategy?: ExecutionStrategy;
+  /** Breakpoints set before the first activation (see `flow.addBreakpoint`). */
+  breakpoints?: readonly BreakpointSpec[];
 }
 
 /** Options of `flow.cancel`. */

@@ -17,6 +17,8 @@ import { Scheduler } from '../runtime/scheduler.js';
 import { DEFAULT_HISTORY_LIMIT, JobState } from '../state/job-state.js';
 import { DEFAULT_CANCEL_GRACE, DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from '../host/job-defaults.js';
 import { JobHost } from '../host/job-host.js';
+import { addBreakpoint, addCheckedBreakpoints, assertNotFinished, checkBreakpointList, removeBreakpoint } from '../host/job-debugger.js';
+import type { Breakpoint, BreakpointSpec } from '../state/breakpoint-types.js';
 import { assertName, assertNumber, assertPayload, assertSafeKey, describe } from '../utils/guards.js';
 import { ErrorHandler } from './error-handler.js';
 import {
@@ -338,7 +340,7 @@ export class Flow {
     if (this._host.isShutdown) {
       throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; create a new Flow to run more jobs.`);
     }
-    checkOptions(options, ['timeout', 'executionStrategy'], 'execute');
+    checkOptions(options, ['timeout', 'executionStrategy', 'breakpoints'], 'execute');
     const plan = this.plan();
     const node = typeof entryRoutineId === 'string' ? plan.nodes.get(entryRoutineId) : undefined;
     if (node === undefined) {
@@ -360,7 +362,57 @@ export class Flow {
       assertStrategy(options.executionStrategy);
       workers = options.executionStrategy === 'sequential' ? 1 : this._strategy === 'concurrent' ? this._maxWorkers : DEFAULT_MAX_WORKERS;
     }
-    return this._host.start(this, plan, node, entryParams, { timeout, maxWorkers: workers }).state;
+    if (options.breakpoints === undefined) return this._host.start(this, plan, node, entryParams, { timeout, maxWorkers: workers }).state;
+    const checked = checkBreakpointList(options.breakpoints, plan, this._flowId, 'execute');
+    const state = new JobState(this._flowId, { historyLimit: this._historyLimit, clock: this._clock });
+    addCheckedBreakpoints(state, checked);
+    return this._host.start(this, plan, node, entryParams, { timeout, maxWorkers: workers, state }).state;
+  }
+
+  /** @internal a job this flow's own host drives now (running, or paused while a run holds it), by id. */
+  _liveJob(jobId: string): JobState | undefined {
+    return this._host.live.get(jobId);
+  }
+
+  /**
+   * Adds a breakpoint to a job of this flow (a live one, or one restored with
+   * `JobState.deserialize`): before an activation of `routineId` (of `slot`, if given) whose
+   * `condition` holds on its input, the job pauses (pause point `reason: 'breakpoint'`).
+   * Unknown routine / slot → `UNKNOWN_ROUTINE` / `UNKNOWN_SLOT`; a bad or unsafe condition →
+   * `INVALID_ARGUMENT`; a finished job → `JOB_FINISHED`. See docs/observability.md.
+   */
+  addBreakpoint(jobState: JobState, spec: BreakpointSpec): Breakpoint {
+    this.checkJob(jobState);
+    return addBreakpoint(jobState, this.plan(), spec, 'flow.addBreakpoint');
+  }
+
+  /** Removes breakpoint `breakpointId` of a job of this flow. Unknown → `UNKNOWN_BREAKPOINT`; finished job → `JOB_FINISHED`. */
+  removeBreakpoint(jobState: JobState, breakpointId: string): void {
+    this.checkJob(jobState);
+    removeBreakpoint(jobState, breakpointId);
+  }
+
+  /** The breakpoints of a job of this flow, with their hit counts. */
+  listBreakpoints(jobState: JobState): Breakpoint[] {
+    this.checkJob(jobState);
+    return [...jobState.breakpoints];
+  }
+
+  /**
+   * Runs exactly the first pending activation of a paused job of this flow (a retry waiting
+   * out its delay runs at once) and resolves `{ taskId }` once the job is paused again
+   * (reason `'step'`) with that activation's emits pending. A paused job with nothing pending
+   * completes and resolves `{ taskId: null }`. Not paused → `NOT_PAUSED`; finished → `JOB_FINISHED`.
+   */
+  step(jobState: JobState): Promise<{ taskId: string | null }> {
+    try {
+      this.checkJob(jobState);
+      assertNotFinished(jobState, 'step');
+      if (this._host.isShutdown) throw new ExecutionError(ErrorCode.INVALID_STATE, `Flow ${this._flowId} is shut down; step the job with another Flow instance.`);
+      return this._host.step(this, jobState);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**

@@ -119,6 +119,19 @@ export class JobHost {
   }
 
   /**
+   * Runs exactly the first pending activation of a paused (or restored) job of `flow` on this
+   * host, then pauses it again (services.md §2). Not paused → `NOT_PAUSED`.
+   */
+  step(flow: HostedFlow, state: JobState): Promise<{ taskId: string | null }> {
+    if (state.status !== 'paused') {
+      throw new ExecutionError(ErrorCode.NOT_PAUSED, `Job ${state.jobId} is ${state.status}; step runs one activation of a paused job (pause it, or set a breakpoint, first).`, { details: { jobId: state.jobId, status: state.status } });
+    }
+    const plan = flow.plan();
+    checkRestorable(state, plan, flow.flowId);
+    return this.runFor(flow, plan, state, state.writer.timeoutBudget ?? flow.executionTimeout, flow.maxWorkers, undefined).step();
+  }
+
+  /**
    * Takes a restored paused job into this host without running it (a recovered job):
    * it is tracked and committed through the store like the others, and resumes later.
    */

@@ -1,6 +1,5 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import type { JobStatus } from '../state/job-types.js';
-import type { Clock } from './clock.js';
 import type { Task } from './task.js';
 
 /** Fields every RoutiluxEvent carries. */
@@ -55,6 +54,10 @@ export interface EventEmittedEvent extends RoutiluxEventBase {
   readonly routineId: string;
   readonly event: string;
   readonly targets: number;
+  /** The task ids of the deliveries, in target order (each one's `activation.started` carries it). */
+  readonly taskIds?: readonly string[];
+  /** The emitting activation's task id; absent for a deferred event emitted on resume. */
+  readonly taskId?: string;
 }
 
 /** A routine sent an output with `sendOutput`. */
@@ -84,22 +87,28 @@ export type RoutiluxEvent =
   | OutputEvent
   | BreakpointHitEvent;
 
-/** @internal A hot stream with a subscriber count, so emitters check one field before building an event. */
+/**
+ * @internal A hot stream with a subscriber count, so emitters check one field before
+ * building an event. Each event goes straight to the current subscribers (copy on write, so
+ * one that unsubscribes while an event is delivered is safe); RxJS's subscriber wrapper
+ * hands an error a subscriber throws to `config.onUnhandledError`, never to the job.
+ */
 export class EventHub {
   /** Current subscribers. */
   count = 0;
-  private readonly subject = new Subject<RoutiluxEvent>();
+  private subscribers: readonly Subscriber<RoutiluxEvent>[] = [];
   readonly events$: Observable<RoutiluxEvent> = new Observable<RoutiluxEvent>((subscriber) => {
+    this.subscribers = [...this.subscribers, subscriber];
     this.count++;
-    const inner = this.subject.subscribe(subscriber);
     return () => {
+      this.subscribers = this.subscribers.filter((s) => s !== subscriber);
       this.count--;
-      inner.unsubscribe();
     };
   });
 
   next(event: RoutiluxEvent): void {
-    this.subject.next(event);
+    const subscribers = this.subscribers;
+    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(event);
   }
 }
 
@@ -108,12 +117,20 @@ export class JobEvents {
   /** The Runtime's hub when the job runs on a Runtime. */
   runtime: EventHub | undefined;
   private last = 0;
-  /** Activations whose `activation.started` went out and whose `finished` has not: start time (ms). */
+  /**
+   * Activations whose `activation.started` went out and whose `finished` has not: start time
+   * (ms). The one started last is kept in `lastTask` instead (with its start and task id),
+   * so a synchronous activation, which finishes before another starts, touches no map.
+   */
   private readonly open = new Map<Task, number>();
+  private lastTask: Task | undefined = undefined;
+  private lastAt = 0;
+  private lastTaskId = '';
 
   constructor(
     private readonly flowHub: EventHub,
-    private readonly clock: Clock,
+    /** Wall-clock ms of the flow's clock now (inside a dispatch loop: the running activation's start). */
+    private readonly now: () => number,
     private readonly jobId: string,
     private readonly flowId: string,
   ) {}
@@ -123,10 +140,20 @@ export class JobEvents {
     return this.flowHub.count > 0 || (this.runtime !== undefined && this.runtime.count > 0);
   }
 
-  private now(): number {
-    const t = Math.max(this.clock.now(), this.last);
+  /** The last `at` given out, by ms: events within one millisecond share the string (formatting a date costs more than the rest of an event). */
+  private atMs = -1;
+  private atIso = '';
+
+  /** The ISO time of an event now: the flow's clock, never before the previous event of this job. */
+  private at(): string {
+    const now = Math.floor(this.now());
+    const t = now > this.last ? now : this.last;
     this.last = t;
-    return t;
+    if (t !== this.atMs) {
+      this.atMs = t;
+      this.atIso = new Date(t).toISOString();
+    }
+    return this.atIso;
   }
 
   private send(event: RoutiluxEvent): void {
@@ -134,56 +161,76 @@ export class JobEvents {
     this.runtime?.next(event);
   }
 
-  private base(): RoutiluxEventBase {
-    return { jobId: this.jobId, flowId: this.flowId, at: new Date(this.now()).toISOString() };
-  }
-
   jobStarted(): void {
-    this.send({ type: 'job.started', ...this.base() });
+    this.send({ type: 'job.started', jobId: this.jobId, flowId: this.flowId, at: this.at() });
   }
 
   status(status: JobStatus, error?: { code: string; message: string }): void {
-    this.send({ type: 'job.status', ...this.base(), status, ...(error !== undefined ? { error: { code: error.code, message: error.message } } : {}) });
+    const event: { -readonly [K in keyof JobStatusEvent]: JobStatusEvent[K] } = { type: 'job.status', jobId: this.jobId, flowId: this.flowId, at: this.at(), status };
+    if (error !== undefined) event.error = { code: error.code, message: error.message };
+    this.send(event);
   }
 
   started(task: Task): void {
-    const base = this.base();
-    this.open.set(task, this.last);
-    this.send({ type: 'activation.started', ...base, routineId: task.slot.node.id, slot: task.slot.name, taskId: task.taskId, attempt: task.attempt });
+    const at = this.at();
+    if (this.lastTask !== undefined) this.open.set(this.lastTask, this.lastAt); // still running: it waits in the map
+    const taskId = task.taskId;
+    this.lastTask = task;
+    this.lastAt = this.last;
+    this.lastTaskId = taskId;
+    this.send({ type: 'activation.started', jobId: this.jobId, flowId: this.flowId, at, routineId: task.slot.node.id, slot: task.slot.name, taskId, attempt: task.attempt });
   }
 
   finished(task: Task, outcome: ActivationOutcome, error?: { code: string; message: string }): void {
-    const startedAt = this.open.get(task);
-    if (startedAt === undefined) return; // its start went unobserved, or it was already closed
-    this.open.delete(task);
-    const base = this.base();
-    this.send({
+    let startedAt: number | undefined;
+    let taskId: string;
+    if (task === this.lastTask) {
+      startedAt = this.lastAt;
+      taskId = this.lastTaskId;
+      this.lastTask = undefined;
+    } else {
+      startedAt = this.open.get(task);
+      if (startedAt === undefined) return; // its start went unobserved, or it was already closed
+      this.open.delete(task);
+      taskId = task.taskId;
+    }
+    const at = this.at();
+    const event: { -readonly [K in keyof ActivationFinishedEvent]: ActivationFinishedEvent[K] } = {
       type: 'activation.finished',
-      ...base,
+      jobId: this.jobId,
+      flowId: this.flowId,
+      at,
       routineId: task.slot.node.id,
       slot: task.slot.name,
-      taskId: task.taskId,
+      taskId,
       attempt: task.attempt,
       durationMs: this.last - startedAt,
       outcome,
-      ...(error !== undefined ? { error: { code: error.code, message: error.message } } : {}),
-    });
+    };
+    if (error !== undefined) event.error = { code: error.code, message: error.message };
+    this.send(event);
   }
 
-  emitted(routineId: string, event: string, targets: number): void {
-    this.send({ type: 'event.emitted', ...this.base(), routineId, event, targets });
+  emitted(routineId: string, event: string, taskIds: readonly string[], from: string | undefined): void {
+    const at = this.at();
+    this.send(
+      from === undefined
+        ? { type: 'event.emitted', jobId: this.jobId, flowId: this.flowId, at, routineId, event, targets: taskIds.length, taskIds }
+        : { type: 'event.emitted', jobId: this.jobId, flowId: this.flowId, at, routineId, event, targets: taskIds.length, taskIds, taskId: from },
+    );
   }
 
   output(routineId: string, outputType: string, data: unknown): void {
-    this.send({ type: 'output', ...this.base(), routineId, outputType, data });
+    this.send({ type: 'output', jobId: this.jobId, flowId: this.flowId, at: this.at(), routineId, outputType, data });
   }
 
   breakpointHit(breakpointId: string, task: Task): void {
-    this.send({ type: 'breakpoint.hit', ...this.base(), breakpointId, routineId: task.slot.node.id, slot: task.slot.name, taskId: task.taskId });
+    this.send({ type: 'breakpoint.hit', jobId: this.jobId, flowId: this.flowId, at: this.at(), breakpointId, routineId: task.slot.node.id, slot: task.slot.name, taskId: task.taskId });
   }
 
   /** The job ended: activations still open fail with its error code, then its final status goes out. */
   ended(status: JobStatus, error: { code: string; message: string } | undefined): void {
+    if (this.lastTask !== undefined) this.finished(this.lastTask, 'failed', error);
     for (const task of [...this.open.keys()]) this.finished(task, 'failed', error);
     this.open.clear();
     this.status(status, error);

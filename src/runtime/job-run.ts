@@ -16,7 +16,7 @@ import { SlotKind, type FlowPlan, type PlanNode, type PlanSlot } from './flow-pl
 import { PolicyEngine, runLogic, type PolicyRun } from './policy-engine.js';
 import { Lane } from './lane.js';
 import type { Scheduler } from './scheduler.js';
-import { FanOutRest, Task, type ActivationSession } from './task.js';
+import { FanOutRest, Task, taskIdOf, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
 import { RetryWaits } from './retry-waits.js';
@@ -27,6 +27,16 @@ import { ActivationLife, activationEnded, activationTimeout, jobAbortReason } fr
 import { MAX_TIMEOUT } from '../flow/flow-options.js';
 import type { ResolvedLimits } from '../flow/limits.js';
 import { JobEvents, type EventHub } from './job-events.js';
+import type { BreakpointEntry } from '../state/breakpoint-types.js';
+
+/** A `step` in progress: the activation it runs, and its caller. */
+interface StepState {
+  readonly seq: number;
+  readonly taskId: string;
+  /** True once that activation was dispatched. */
+  started: boolean;
+  readonly resolve: (result: { taskId: string | null }) => void;
+}
 
 
 const NO_TASKS: readonly Task[] = [];
@@ -108,6 +118,12 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   private readonly durable: DurableRun | undefined;
   /** Called each time the job settles (finished, or paused with nothing active): the hosts that track this job. */
   private watchers: ((run: JobRun) => void)[] = [];
+  /** True while the job has breakpoints or a step runs: the one check per activation of the debugger. */
+  private debug: boolean;
+  /** The step in progress, if any. */
+  private stepping: StepState | undefined;
+  /** True until this run first runs the job: a job restored in this process reports `job.started` when it resumes. */
+  private fresh: boolean;
 
   constructor(options: JobRunOptions) {
     this.flow = options.flow;
@@ -120,9 +136,11 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     this.scheduler = options.scheduler;
     this.maxActivations = options.limits.maxActivationsPerJob;
     this.lane = new Lane(this, options.maxWorkers);
-    this.ev = new JobEvents(options.hub, this.clock, this.state.jobId, this.flow.flowId);
+    this.ev = new JobEvents(options.hub, () => this.wallNow(), this.state.jobId, this.flow.flowId);
     this.ev.runtime = options.runtimeHub;
     const previous = this.state.liveRun;
+    this.fresh = previous === undefined;
+    this.debug = this.w.breakpoints !== undefined;
     if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
     this.state.attach(this);
     this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
@@ -197,6 +215,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     w.setCurrentRoutine(entry.id);
     w.record(entry.id, 'start', params, this.clock.now());
     this.timeout.arm();
+    this.fresh = false;
     if (this.ev.on) this.ev.jobStarted();
     this.deliver(entry.slots.get('trigger')!, { ...params }, w.takeTaskSeq(), 1, false, undefined);
   }
@@ -205,6 +224,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   open(): void {
     this.w.transition('running');
     this.timeout.arm();
+    this.fresh = false;
     if (this.ev.on) this.ev.jobStarted();
     queueMicrotask(() => this.checkDone());
   }
@@ -221,9 +241,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Continues a paused or restored job: deferred events first, then pending tasks in order. */
   resume(): void {
     const w = this.w;
-    w.transition('running');
-    this.timeout.arm();
-    if (this.ev.on) this.ev.status('running');
+    this.running();
     const deferred = w.takeDeferredEvents();
     const pendingTasks = w.replacePendingTasks([]);
     for (const d of deferred) this.emitFrom(this.plan.nodes.get(d.routineId)!, d.eventName, d.data);
@@ -241,9 +259,145 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     this.durable?.scheduleFlush();
   }
 
+  /** The job runs (again): status, timeout, and `job.started` the first time this process runs it, else `job.status`. */
+  private running(): void {
+    this.w.transition('running');
+    this.timeout.arm();
+    if (this.ev.on) {
+      if (this.fresh) this.ev.jobStarted();
+      else this.ev.status('running');
+    }
+    this.fresh = false;
+  }
+
+  /**
+   * Runs exactly the first pending activation of this paused job (a retry waiting out its
+   * delay runs at once) and pauses the job again once it has settled (reason `'step'`), its
+   * emits kept as pending tasks. With nothing pending the job resumes, completes, and
+   * `{ taskId: null }` is the result.
+   */
+  step(): Promise<{ taskId: string | null }> {
+    const w = this.w;
+    const pending = w.replacePendingTasks([]);
+    const head = pending[0];
+    if (head === undefined) {
+      this.resume();
+      return this.settled().then(() => ({ taskId: null }));
+    }
+    w.replacePendingTasks(pending.slice(1));
+    this.running();
+    const node = this.plan.nodes.get(head.routineId)!;
+    const slot = head.slotName === '' ? node.logicSlot! : node.slots.get(head.slotName)!;
+    const seq = Number(head.taskId.slice(1));
+    this.pending++; // the step holds the job open until it pauses again
+    const result = new Promise<{ taskId: string | null }>((resolve) => {
+      this.stepping = { seq, taskId: head.taskId, started: false, resolve };
+    });
+    this.debug = true;
+    this.deliverNow(slot, head.data, seq, head.attempt, head.merged);
+    if (slot.viaPolicy) queueMicrotask(() => this.endStep()); // its routine's policy decides when it runs: the step is the delivery
+    this.durable?.scheduleFlush();
+    return result;
+  }
+
+  /** The stepped activation settled: the job pauses again. */
+  private endStep(): void {
+    const step = this.releaseStep();
+    if (step !== undefined && this.w.status === 'running') void this.pause('step', { taskId: step.taskId });
+  }
+
+  /** Ends the step in progress, if any: its hold on the job goes, and its caller is answered once the job settles. */
+  private releaseStep(): StepState | undefined {
+    const step = this.stepping;
+    if (step === undefined) return undefined;
+    this.stepping = undefined;
+    this.debug = this.w.breakpoints !== undefined;
+    if (!this.w.isFinished) this.pending--;
+    void this.settled().then(() => step.resolve({ taskId: step.taskId }));
+    return step;
+  }
+
+  /** JobState hook: the job's breakpoints changed. */
+  onBreakpoints(): void {
+    this.debug = this.stepping !== undefined || this.w.breakpoints !== undefined;
+  }
+
+  /**
+   * The debugger's look at a dispatched activation (only while the job has breakpoints or a
+   * step runs). Returns the session to run it with, or undefined when it does not run now:
+   * it hit a breakpoint (the job pauses before it, and it becomes the first pending task),
+   * or a step runs another activation (it waits as a pending task).
+   */
+  private debugGate(task: Task, session: ActivationSession): ActivationSession | undefined {
+    const w = this.w;
+    const step = this.stepping;
+    if (step !== undefined) {
+      if (step.started || task.seq !== step.seq) {
+        this.pending--;
+        w.addPendingTask(toPending(task, 0));
+        return undefined;
+      }
+      step.started = true;
+      if (w.breakpointPass?.taskId === task.taskId) w.clearBreakpointPass();
+      queueMicrotask(() => {
+        if (!this.isRunning(task)) this.endStep(); // it ran synchronously
+      });
+      return { resume: (now?: number) => { session.resume(now); this.endStep(); } };
+    }
+    const list = w.breakpoints;
+    if (list === undefined) return session;
+    const pass = w.breakpointPass;
+    if (pass !== undefined && pass.taskId === task.taskId && pass.attempt === task.attempt) {
+      w.clearBreakpointPass(); // it hit already: it runs now
+      return session;
+    }
+    const hit = this.matchBreakpoint(list, task);
+    if (hit === undefined) return session;
+    this.pending--;
+    w.addPendingTask(toPending(task, 0));
+    w.breakpointHit(hit, task.taskId, task.attempt);
+    if (this.ev.on) this.ev.breakpointHit(hit.id, task);
+    void this.pause('breakpoint', { breakpointId: hit.id, taskId: task.taskId });
+    return undefined;
+  }
+
+  /** The first breakpoint that matches `task` and whose condition holds on its input (a condition that cannot be evaluated does not hold). */
+  private matchBreakpoint(list: readonly BreakpointEntry[], task: Task): BreakpointEntry | undefined {
+    const slot = task.slot;
+    const routineId = slot.node.id;
+    let input: Record<string, unknown> | undefined;
+    for (const bp of list) {
+      if (bp.routineId !== routineId || (bp.slot !== undefined && bp.slot !== slot.name)) continue;
+      if (bp.condition === undefined) return bp;
+      input ??= this.mergedInput(task);
+      if (input === undefined) continue;
+      try {
+        if (bp.condition.test(input)) return bp;
+      } catch {
+        // evaluated on a payload it cannot read: the condition does not hold
+      }
+    }
+    return undefined;
+  }
+
+  /** What the handler of `task` will receive: merged now when its slot merges (the task is then marked merged), undefined when the merge throws. */
+  private mergedInput(task: Task): Record<string, unknown> | undefined {
+    const slot = task.slot;
+    if (task.merged || slot.merge === 'override') return task.data;
+    try {
+      const merged = this.merge(slot, task.shared ? { ...task.data } : task.data);
+      task.data = merged;
+      task.bits = Task.bitsOf(task.attempt, true, false);
+      return merged;
+    } catch {
+      return undefined; // the activation runs and its merge fails there, under its error strategy
+    }
+  }
+
   /** Stops dispatch, keeps queued work as pending tasks, records one pause point. */
   pause(reason: string, checkpoint: unknown): Promise<void> {
     const w = this.w;
+    this.releaseStep();
     w.transition('paused');
     this.timeout.disarm();
     for (const task of this.scheduler.takeLane(this.lane)) {
@@ -314,8 +468,10 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
       return;
     }
     w.record(node.id, eventName, data, this.wallNow());
-    if (this.ev.on) this.ev.emitted(node.id, eventName, event.targets.length);
     this.state.tracker.events++;
+    // with a subscriber, the deliveries' task ids go out with `event.emitted` (after they are
+    // taken, before any of them can run: dispatch starts from a microtask)
+    const ids: string[] | undefined = this.ev.on ? [] : undefined;
     // Every target gets a new top-level object, taken now, so the emitter changing its
     // object after emit() cannot reach any delivery. A fan-out shares one such copy among
     // its queued deliveries; each target but the last copies it again when it is dispatched,
@@ -326,12 +482,19 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
       const first = w.takeTaskSeq(targets.length);
       this.pending += targets.length;
       this.scheduler.enqueueFan(this.lane, new FanOutRest(targets, { ...payload }, first));
+      if (ids !== undefined) {
+        for (let i = 0; i < targets.length; i++) ids.push(taskIdOf(first + i));
+        this.ev.emitted(node.id, eventName, ids, from?.taskId);
+      }
       return;
     }
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), w.takeTaskSeq(), 1, false, from);
+      const seq = w.takeTaskSeq();
+      ids?.push(taskIdOf(seq));
+      this.deliver(target.slot, target.mapping === null ? { ...payload } : applyMapping(payload, target.mapping), seq, 1, false, from);
     }
+    if (ids !== undefined) this.ev.emitted(node.id, eventName, ids, from?.taskId);
   }
 
   private deliver(slot: PlanSlot, data: Record<string, unknown>, seq: number, attempt: number, merged: boolean, from: Task | undefined): void {
@@ -504,6 +667,11 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     }
     const slot = task.slot;
     if (slot.kind === SlotKind.EVALUATE) return this.policies().evaluate(task, session);
+    if (this.debug) {
+      const gated = this.debugGate(task, session);
+      if (gated === undefined) return false;
+      session = gated;
+    }
     const node = slot.node;
     if (this.w.activations >= this.maxActivations) {
       this.refuseStep(task);
@@ -821,6 +989,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     const w = this.w;
     if (w.isFinished) return;
     w.transition(status);
+    this.releaseStep();
     this.timeout.disarm();
     this.retries.clear();
     this.engine?.onTerminate();

@@ -1,3 +1,4 @@
+import type { BreakpointSpec } from '../state/breakpoint-types.js';
 import type { Limits } from '../flow/limits.js';
 import type { JobState } from '../state/job-state.js';
 import type { Clock } from './clock.js';
@@ -43,6 +44,8 @@ export interface RuntimeExecOptions {
   jobState?: JobState;
   /** Running-time budget of this job. @default the flow's executionTimeout */
   timeout?: number;
+  /** Breakpoints set before the job's first activation (see `runtime.addBreakpoint`). */
+  breakpoints?: readonly BreakpointSpec[];
 }
 
 /** Options of `runtime.post`. */

@@ -17,6 +17,8 @@ import { assertOptions, assertTimeout, checkKeys, checkRestorable } from './runt
 import { Scheduler } from './scheduler.js';
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from '../host/job-defaults.js';
 import { JobHost } from '../host/job-host.js';
+import { addBreakpoint, addCheckedBreakpoints, assertNotFinished, checkBreakpointList, removeBreakpoint } from '../host/job-debugger.js';
+import type { Breakpoint, BreakpointSpec } from '../state/breakpoint-types.js';
 import { assertLimits } from '../flow/limits.js';
 import { checkData } from '../utils/json-data.js';
 import { Schedules } from '../schedules/schedules.js';
@@ -122,11 +124,12 @@ export class Runtime {
   exec(flowName: string, options: RuntimeExecOptions = {}): JobState {
     this.assertOpen();
     assertOptions(options, 'runtime.exec');
-    checkKeys(options, ['entryRoutineId', 'entryParams', 'jobState', 'timeout'], 'runtime.exec');
+    checkKeys(options, ['entryRoutineId', 'entryParams', 'jobState', 'timeout', 'breakpoints'], 'runtime.exec');
     const flow = this.registry.resolve(flowName);
     const plan = flow.plan();
     if (options.timeout !== undefined) assertTimeout(options.timeout, 'runtime.exec timeout (ms)');
-    const given = options.jobState;
+    const breakpoints = options.breakpoints === undefined ? undefined : checkBreakpointList(options.breakpoints, plan, flow.flowId, 'runtime.exec');
+    let given = options.jobState;
     if (given !== undefined) {
       this.checkJob(flow, given);
       if (given.status === 'running') {
@@ -138,9 +141,14 @@ export class Runtime {
           throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `Job ${given.jobId} is paused: exec continues it where it stopped, so entryRoutineId / entryParams cannot be given.`);
         }
         this.finished.delete(given.jobId);
+        if (breakpoints !== undefined) addCheckedBreakpoints(given, breakpoints);
         this.host.resume(flow, given, options.timeout, flowName);
         return given;
       }
+    }
+    if (breakpoints !== undefined) {
+      given ??= new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock });
+      addCheckedBreakpoints(given, breakpoints);
     }
     const entry = this.entryOf(flow, plan, options.entryRoutineId);
     const params = options.entryParams ?? {};
@@ -231,6 +239,54 @@ export class Runtime {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Adds a breakpoint to job `jobId` (services.md §2): before an activation of `routineId`
+   * (of `slot`, if given) whose `condition` (CEL over `data`, the handler's input) holds, the
+   * job pauses. Unknown job → `UNKNOWN_JOB`; routine or slot the flow lacks →
+   * `UNKNOWN_ROUTINE` / `UNKNOWN_SLOT`; bad or unsafe condition → `INVALID_ARGUMENT`;
+   * finished job → `JOB_FINISHED`.
+   */
+  addBreakpoint(jobId: string, spec: BreakpointSpec): Breakpoint {
+    const state = this.jobOf(jobId);
+    return addBreakpoint(state, runOf(state).plan, spec, 'runtime.addBreakpoint');
+  }
+
+  /** Removes breakpoint `breakpointId` of job `jobId`. Unknown job / breakpoint → `UNKNOWN_JOB` / `UNKNOWN_BREAKPOINT`; finished → `JOB_FINISHED`. */
+  removeBreakpoint(jobId: string, breakpointId: string): void {
+    removeBreakpoint(this.jobOf(jobId), breakpointId);
+  }
+
+  /** The breakpoints of job `jobId` with their hit counts. Unknown job → `UNKNOWN_JOB`. */
+  listBreakpoints(jobId: string): Breakpoint[] {
+    return [...this.jobOf(jobId).breakpoints];
+  }
+
+  /**
+   * Runs exactly the first pending activation of the paused job `jobId` and resolves
+   * `{ taskId }` once the job is paused again (reason `'step'`); with nothing pending the job
+   * completes and `{ taskId: null }` is the result. Not paused → `NOT_PAUSED`; finished →
+   * `JOB_FINISHED`; unknown → `UNKNOWN_JOB`.
+   */
+  step(jobId: string): Promise<{ taskId: string | null }> {
+    try {
+      this.assertOpen();
+      const state = this.jobOf(jobId);
+      assertNotFinished(state, 'step');
+      return this.host.step(runOf(state).flow, state);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The job with this id, or `UNKNOWN_JOB`. */
+  private jobOf(jobId: string): JobState {
+    const state = typeof jobId === 'string' ? this.getJob(jobId) : undefined;
+    if (state === undefined) {
+      throw new ExecutionError(ErrorCode.UNKNOWN_JOB, `No job with id ${describe(jobId)} in this runtime; use the jobId of a JobState returned by exec or post.`, { details: { jobId: String(jobId) } });
+    }
+    return state;
   }
 
   /**

@@ -73,8 +73,8 @@ export class Task implements ActiveContext {
     /** The payload; once the task runs, the handler's input (its own copy, merged if the slot merges). */
     public data: Record<string, unknown>,
     readonly seq: number,
-    /** See `Task.bitsOf`. */
-    readonly bits: number,
+    /** See `Task.bitsOf` (a breakpoint whose condition reads the merged input marks the task merged). */
+    public bits: number,
   ) {}
 
   /** Signal, activation timeout, holds and late state of this activation; only created when one is needed. */

@@ -1,6 +1,7 @@
 import type { JobChanges, StoredJson } from '../ports/job-store.js';
 import type { JobData } from './job-data.js';
 import { slotBufferToDocument } from './job-document.js';
+import { breakpointView } from './breakpoint-types.js';
 
 /** Top-level fields of the job document a change can replace, and how each is read from the data. */
 const FIELDS = {
@@ -16,6 +17,9 @@ const FIELDS = {
   historyDropped: (d: JobData) => d.history.dropped,
   tracker: (d: JobData) => d.tracker.toJSON(),
   deferredEvents: (d: JobData) => d.deferredEvents.map((e) => ({ ...e })),
+  breakpoints: (d: JobData) => (d.breakpoints ?? []).map(breakpointView),
+  breakpointPass: (d: JobData) => (d.breakpointPass === undefined ? null : { ...d.breakpointPass }),
+  traceContext: (d: JobData) => (d.traceContext === undefined ? null : { ...d.traceContext }),
 } satisfies Record<string, (d: JobData) => unknown>;
 
 /** A top-level field of the job document that a change replaces whole. */

@@ -1,5 +1,6 @@
 import type { ResolvedLimits } from '../flow/limits.js';
 import type { ActivationPolicy } from '../policies/activation-policy.js';
+import type { BreakpointEntry, BreakpointPass } from './breakpoint-types.js';
 import type { ExecutionTracker } from './execution-tracker.js';
 import type { HistoryBuffer } from './history-buffer.js';
 import type { DeferredEvent, JobError, JobStatus, OutputRecord, PausePoint, PendingTask, RoutineStateRecord, SharedLogEntry } from './job-types.js';
@@ -54,4 +55,12 @@ export interface JobData {
   /** Clock wall time (ms) of each logic routine's last activation in this job. */
   lastActivationAt: Record<string, number> | undefined;
   debugData: DebugData | undefined;
+  /** Breakpoints of this job, in the order they were added; undefined while there are none. */
+  breakpoints: BreakpointEntry[] | undefined;
+  /** The activation that hit a breakpoint last and has not run yet. */
+  breakpointPass: BreakpointPass | undefined;
+  /** Number of the last breakpoint id given out (`bp<n>`). */
+  breakpointSeq: number;
+  /** Trace context of the job's last run (W3C `traceparent` and friends), set by a tracer. */
+  traceContext: Record<string, string> | undefined;
 }

@@ -11,6 +11,8 @@ import { isPlainObject } from '../utils/guards.js';
 import { ExecutionTracker } from './execution-tracker.js';
 import { HistoryBuffer } from './history-buffer.js';
 import type { JobData } from './job-data.js';
+import { breakpointView, type BreakpointEntry } from './breakpoint-types.js';
+import { compileExpression, type CompiledExpression } from '../expressions/index.js';
 import type { JobStatus, PendingTask, RoutineStateRecord, SharedLogEntry } from './job-types.js';
 
 function iso(ms: number): string {
@@ -60,6 +62,9 @@ export function jobToDocument(d: JobData, pending: readonly PendingTask[] = d.pe
     lastActivationAt: d.lastActivationAt ?? {},
     activationPolicies: d.activationPolicies === undefined ? {} : Object.fromEntries([...d.activationPolicies].map(([id, policy]) => [id, policy.toJSON()])),
     debugData: d.debugData ?? {},
+    ...(d.breakpoints !== undefined ? { breakpoints: d.breakpoints.map(breakpointView) } : {}),
+    ...(d.breakpointPass !== undefined ? { breakpointPass: { ...d.breakpointPass } } : {}),
+    ...(d.traceContext !== undefined ? { traceContext: { ...d.traceContext } } : {}),
     tracker: d.tracker.toJSON(),
   }, d.limits);
 }
@@ -153,5 +158,32 @@ function restore(dto: JobStateDto, c: Checks): JobData {
     debugData: c.record(dto.debugData, '/debugData', (captures, path) =>
       Array.isArray(captures) ? captures.map((x, i) => c.record(x, `${path}/${i}`, (queue, qpath) => c.payloads(queue, qpath))) : c.bad(path, 'an array', []),
     ),
+    ...restoreBreakpoints(dto, c),
+    traceContext: dto.traceContext === undefined ? undefined : c.record(dto.traceContext, '/traceContext', (v, path) => (typeof v === 'string' ? v : c.bad(path, 'a string', ''))),
   };
+}
+
+/** The breakpoints of a document, their conditions compiled again (a condition the sandbox refuses is an issue). */
+function restoreBreakpoints(dto: JobStateDto, c: Checks): Pick<JobData, 'breakpoints' | 'breakpointPass' | 'breakpointSeq'> {
+  let seq = 0;
+  const ids = new Set<string>();
+  const list: BreakpointEntry[] = (dto.breakpoints ?? []).map((b, i) => {
+    const n = /^bp(\d+)$/.exec(b.id);
+    if (n === null) c.bad(`/breakpoints/${i}/id`, 'a breakpoint id like "bp<number>"', undefined);
+    else seq = Math.max(seq, Number(n[1]));
+    if (ids.has(b.id)) c.bad(`/breakpoints/${i}/id`, 'unique within the job', undefined);
+    ids.add(b.id);
+    let condition: CompiledExpression | undefined;
+    if (b.condition !== undefined) {
+      try {
+        condition = compileExpression(b.condition);
+      } catch (error) {
+        if (!isRoutiluxError(error)) throw error;
+        c.issues.push({ path: `/breakpoints/${i}/condition`, message: error.message });
+      }
+    }
+    return { id: b.id, routineId: b.routineId, slot: b.slot, condition, hits: b.hits };
+  });
+  const pass = dto.breakpointPass;
+  return { breakpoints: list.length > 0 ? list : undefined, breakpointPass: pass === undefined ? undefined : { taskId: pass.taskId, attempt: pass.attempt }, breakpointSeq: seq };
 }

@@ -10,6 +10,8 @@ export interface JobRunLink {
   snapshotPending(): PendingTask[];
   /** Checks a per-job policy override's target and re-evaluates that routine's queued data. */
   onPolicyOverride?(routineId: string): void;
+  /** The job's breakpoints changed (the run checks them before each activation). */
+  onBreakpoints?(): void;
   /** A routine sent an output (for the event stream). */
   onOutput?(routineId: string, outputType: string, data: unknown): void;
 }

@@ -28,6 +28,7 @@ import type {
 import type { OutputHandler } from './output-handlers.js';
 import { waitForCompletion, type WaitOptions } from './wait-for-completion.js';
 import { JobWriter } from './job-writer.js';
+import { breakpointView, type Breakpoint } from './breakpoint-types.js';
 
 export type { WaitOptions } from './wait-for-completion.js';
 
@@ -110,6 +111,10 @@ export class JobState {
       slotQueues: undefined,
       lastActivationAt: undefined,
       debugData: undefined,
+      breakpoints: undefined,
+      breakpointPass: undefined,
+      breakpointSeq: 0,
+      traceContext: undefined,
     };
     this.#w = new JobWriter(this.#d, clock);
   }
@@ -243,6 +248,32 @@ export class JobState {
   /** Data captured by `breakpointPolicy()`: routineId → one record (slot → payloads) per capture. */
   get debugData(): Readonly<Record<string, readonly Readonly<Record<string, readonly Record<string, unknown>[]>>[]>> {
     return (this.#d.debugData ??= {});
+  }
+
+  /** This job's breakpoints with their hit counts (copies; change them with `addBreakpoint` / `removeBreakpoint` of the Flow or Runtime). */
+  get breakpoints(): readonly Breakpoint[] {
+    return (this.#d.breakpoints ?? []).map(breakpointView);
+  }
+
+  /**
+   * The trace context of this job's last run, as a tracer propagates it (e.g. `{ traceparent }`
+   * of W3C Trace Context); it serializes with the job, so a run in another process continues
+   * the same trace. See `routilux/otel`.
+   */
+  get traceContext(): Readonly<Record<string, string>> | undefined {
+    return this.#d.traceContext;
+  }
+
+  /** Sets the trace context of this job (string keys and values, at most 10,000 entries of 512 characters); undefined clears it. */
+  setTraceContext(carrier: Readonly<Record<string, string>> | undefined): void {
+    if (carrier !== undefined) {
+      const entries = typeof carrier === 'object' && carrier !== null && !Array.isArray(carrier) ? Object.entries(carrier) : undefined;
+      if (entries === undefined || entries.length > 10_000 || entries.some(([k, v]) => typeof v !== 'string' || k.length > 512 || v.length > 512)) {
+        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `setTraceContext expects an object of at most 10,000 string entries such as { traceparent: '00-…' }; got ${describe(carrier)}.`);
+      }
+      for (const [k] of entries) assertSafeKey(k, 'setTraceContext');
+    }
+    this.#w.traceContextSet(carrier === undefined ? undefined : { ...carrier });
   }
 
   /** This job's policy override of one routine, if any. */

@@ -6,6 +6,8 @@ import type { Clock } from '../runtime/clock.js';
 import { ChangeRecorder } from './job-changes.js';
 import type { JobData } from './job-data.js';
 import { assertTransition } from './job-transitions.js';
+import type { BreakpointEntry, BreakpointPass } from './breakpoint-types.js';
+import type { CompiledExpression } from '../expressions/index.js';
 import type { DeferredEvent, JobError, JobStatus, PendingTask, RoutineStateRecord, RoutineStatus } from './job-types.js';
 
 const own = Object.prototype.hasOwnProperty;
@@ -375,6 +377,61 @@ export class JobWriter {
     const all = (this.d.debugData ??= {});
     (own.call(all, routineId) ? all[routineId]! : (all[routineId] = [])).push(captured);
     this.log?.entry('debugData', routineId);
+  }
+
+  /** @internal the job's breakpoints; undefined while there are none (the engine's one check per activation). */
+  get breakpoints(): readonly BreakpointEntry[] | undefined {
+    return this.d.breakpoints;
+  }
+
+  /** @internal the activation that hit a breakpoint and has not run yet. */
+  get breakpointPass(): BreakpointPass | undefined {
+    return this.d.breakpointPass;
+  }
+
+  /** @internal adds a breakpoint (already checked against the flow); returns it with its new id. */
+  addBreakpoint(routineId: string, slot: string | undefined, condition: CompiledExpression | undefined): BreakpointEntry {
+    const entry: BreakpointEntry = { id: `bp${++this.d.breakpointSeq}`, routineId, slot, condition, hits: 0 };
+    (this.d.breakpoints ??= []).push(entry);
+    this.log?.field('breakpoints');
+    this.touch();
+    return entry;
+  }
+
+  /** @internal removes the breakpoint `id`; false when the job has none with that id. */
+  removeBreakpoint(id: string): boolean {
+    const list = this.d.breakpoints;
+    const at = list === undefined ? -1 : list.findIndex((b) => b.id === id);
+    if (at < 0) return false;
+    list!.splice(at, 1);
+    if (list!.length === 0) this.d.breakpoints = undefined;
+    this.log?.field('breakpoints');
+    this.touch();
+    return true;
+  }
+
+  /** @internal the job pauses at `entry` before activation `taskId` (attempt `attempt`): one more hit, and that activation passes next time. */
+  breakpointHit(entry: BreakpointEntry, taskId: string, attempt: number): void {
+    entry.hits++;
+    this.d.breakpointPass = { taskId, attempt };
+    const log = this.log;
+    if (log !== undefined) {
+      log.field('breakpoints');
+      log.field('breakpointPass');
+    }
+  }
+
+  /** @internal the activation that hit a breakpoint runs now. */
+  clearBreakpointPass(): void {
+    if (this.d.breakpointPass === undefined) return;
+    this.d.breakpointPass = undefined;
+    this.log?.field('breakpointPass');
+  }
+
+  /** @internal the job's trace context changed. */
+  traceContextSet(carrier: Record<string, string> | undefined): void {
+    this.d.traceContext = carrier;
+    this.log?.field('traceContext');
   }
 
   /** @internal starts recording changes for a durable store (every change from now on is collected). */

@@ -107,7 +107,7 @@ describe('layers', () => {
     expect(valueImportsOf('tsyringe').every((f) => f.startsWith('di/'))).toBe(true);
     expect(valueImportsOf('class-transformer').every((f) => f.startsWith('serialization/'))).toBe(true);
     expect(valueImportsOf('@nestjs').every((f) => f.startsWith('nest/'))).toBe(true);
-    expect(valueImportsOf('@marcbachmann/cel-js')).toEqual(['builtins/conditions/cel-sandbox.ts']);
+    expect(valueImportsOf('@marcbachmann/cel-js')).toEqual(['expressions/cel-sandbox.ts']);
     expect(valueImportsOf('vitest').every((f) => f.startsWith('testing/'))).toBe(true);
     expect(valueImportsOf('better-sqlite3').every((f) => f.startsWith('store-sqlite/'))).toBe(true);
     expect(valueImportsOf('better-sqlite3').length).toBeGreaterThan(0);
@@ -117,6 +117,8 @@ describe('layers', () => {
     expect(valueImportsOf('ajv').every((f) => f === 'documents/flow-schema.ts' || f.startsWith('server/'))).toBe(true);
     expect(valueImportsOf('commander').every((f) => f.startsWith('cli/'))).toBe(true);
     expect(valueImportsOf('croner')).toEqual(['schedules/cron.ts']);
+    expect(valueImportsOf('@opentelemetry/api').every((f) => f.startsWith('otel/'))).toBe(true);
+    expect(valueImportsOf('@opentelemetry/api').length).toBeGreaterThan(0);
     // the HTTP server's libraries stay in the server
     for (const pkg of ['fastify', '@fastify/websocket', '@fastify/rate-limit', '@fastify/cors', '@fastify/swagger', 'ws']) {
       expect(valueImportsOf(pkg).every((f) => f.startsWith('server/')), pkg).toBe(true);
@@ -126,8 +128,8 @@ describe('layers', () => {
     expect(valueImportsOf('class-validator').every((f) => /^(config|serialization|builtins)\//.test(f))).toBe(true);
   });
 
-  it('lets the outer ring (builtins, nest, testing, cli, server, store-sqlite, store-redis, bullmq) use the core only through the public entry', () => {
-    const outer = /^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq)\//;
+  it('lets the outer ring (builtins, nest, testing, cli, server, store-sqlite, store-redis, bullmq, otel) use the core only through the public entry', () => {
+    const outer = /^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq|otel)\//;
     const leaks = imports
       .filter((i) => outer.test(i.file) && i.spec.startsWith('.'))
       .filter((i) => {
@@ -144,8 +146,8 @@ describe('layers', () => {
   });
 
   it('keeps the core free of the outer ring', () => {
-    const core = imports.filter((i) => !/^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
-    const leaks = core.filter((i) => /^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
+    const core = imports.filter((i) => !/^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq|otel)\//.test(i.file) && i.file !== 'index.ts' && i.spec.startsWith('.'));
+    const leaks = core.filter((i) => /^(builtins|nest|testing|cli|server|store-sqlite|store-redis|bullmq|otel)\//.test(target(i))).map((i) => `${i.file} → ${i.spec}`);
     expect(leaks).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // signature may use `any`. Checked with the TypeScript compiler on the sources.
 
 const root = resolve(__dirname, '../..');
-const ENTRY_POINTS = ['src/index.ts', 'src/builtins/index.ts', 'src/nest/index.ts', 'src/testing/index.ts', 'src/store-sqlite/index.ts', 'src/bullmq/index.ts', 'src/server/index.ts'];
+const ENTRY_POINTS = ['src/index.ts', 'src/builtins/index.ts', 'src/nest/index.ts', 'src/testing/index.ts', 'src/store-sqlite/index.ts', 'src/bullmq/index.ts', 'src/server/index.ts', 'src/otel/index.ts'];
 
 function program(): ts.Program {
   const config = ts.getParsedCommandLineOfConfigFile(resolve(root, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });

@@ -151,6 +151,39 @@ describe('dashboard in headless Chromium against a real server', () => {
     await shot('job');
   });
 
+  it('stops at breakpoints (one set at start, one added on the page), steps once, and runs to the end', async () => {
+    const job = runtime.exec('batch', { entryParams: { count: 3 }, breakpoints: [{ routineId: 'work', condition: 'data.n == 1' }] });
+    await expect.poll(() => job.status).toBe('paused');
+    await page.goto(`${url}/#/jobs/${job.jobId}`);
+    await until(async () => (await page.locator('.title-row .badge', { hasText: /^paused$/ }).count()) === 1, 'the job paused at its breakpoint');
+    const table = page.getByRole('table', { name: 'Breakpoints' });
+    await expect.poll(() => table.locator('tbody tr').first().textContent()).toContain('data.n == 1');
+    expect(await table.locator('tbody tr').first().locator('td.num').textContent()).toBe('1'); // hits
+    // a second breakpoint from the form: before collect merges its second result
+    await page.getByLabel('Routine', { exact: true }).selectOption('collect');
+    await page.getByLabel('Slot', { exact: true }).selectOption('results');
+    await page.getByLabel('CEL condition over data').fill('size(data.value) == 2');
+    await page.getByRole('button', { name: 'Add breakpoint' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => job.breakpoints.map((b) => b.hits).join(','), { timeout: 8000 }).toBe('1,1');
+    expect(job.status).toBe('paused');
+    expect(job.pausePoints.at(-1)!.checkpoint).toMatchObject({ breakpointId: 'bp2' });
+    await expect.poll(() => table.locator('tbody tr').nth(1).locator('td.num').textContent()).toBe('1');
+    await shot('job-breakpoint');
+    const next = job.pendingTasks[0]!.taskId;
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Step:' }).textContent()).toBe(`Step: ran task ${next}`);
+    expect(job.status).toBe('paused');
+    expect(job.pausePoints.at(-1)).toMatchObject({ reason: 'step', checkpoint: { taskId: next } });
+    expect(job.sharedData['collected']).toBe(2);
+    await page.getByRole('button', { name: 'Remove breakpoint bp2' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await until(async () => (await page.locator('.title-row .badge', { hasText: /^completed$/ }).count()) === 1, 'the job to complete');
+    expect(job.sharedData['collected']).toBe(3);
+  });
+
   it('reads well in the dark theme too', async () => {
     await page.goto(`${url}/#/flows/flagship`);
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();

@@ -32,6 +32,14 @@ const expected: Record<string, readonly string[]> = {
     'schedules: nightly (active, runs 3)',
     'after shutdown: 0 schedules',
   ],
+  'examples/12-observe/main.ts': [
+    'breakpoint bp1 hit before price.in',
+    'status: paused (breakpoint); next: {"sku":"rice","qty":40}',
+    'status: paused; pending: price, report, report',
+    'restored breakpoints: [{"id":"bp1","routineId":"price","condition":"data.qty > 10","hits":1}]',
+    'status: completed; outputs: {"sku":"tea","total":5} {"sku":"rice","total":100} {"sku":"salt","total":2.5}',
+    'spans: 3 job runs (paused → paused → completed), 7 activations, one trace: true',
+  ],
   'examples/readme/decorators.ts': ['Hello, routilux!', 'completed'],
   'examples/readme/programmatic.ts': ['Hello, routilux!', 'completed 2'],
 };

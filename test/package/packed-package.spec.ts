@@ -31,6 +31,7 @@ const programs: Record<string, { file: string; needs: readonly string[]; redis?:
   './store-sqlite': { file: 'store-sqlite.ts', needs: ['better-sqlite3'] },
   './bullmq': { file: 'bullmq.ts', needs: ['ioredis', 'bullmq'], redis: true },
   './server': { file: 'server.ts', needs: [] },
+  './otel': { file: 'otel.ts', needs: ['@opentelemetry/api', '@opentelemetry/sdk-trace-base'] },
   './flow.schema.json': { file: 'flow-schema.ts', needs: [] },
   './package.json': { file: 'package-json.ts', needs: [] },
 };
@@ -96,6 +97,7 @@ beforeAll(async () => {
   const peers = Object.keys(pkg.peerDependencies ?? {});
   const deps: Record<string, string> = { routilux: `file:${tarball}`, typescript: pkg.devDependencies['typescript']!, '@types/node': pkg.devDependencies['@types/node']! };
   for (const peer of peers) deps[peer] = pkg.devDependencies[peer] ?? pkg.peerDependencies![peer]!;
+  for (const program of Object.values(programs)) for (const need of program.needs) deps[need] ??= pkg.devDependencies[need] ?? pkg.peerDependencies![need]!;
   // A native peer comes from the checkout's own install, already built (a registry install
   // here would have to compile it again); its types come from the registry.
   for (const native of ['better-sqlite3']) {

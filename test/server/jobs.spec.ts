@@ -69,8 +69,9 @@ describe('POST /flows/:name/jobs', () => {
     expect(tooDeep.statusCode).toBe(400);
     expect(tooDeep.json().error.code).toBe('DEPTH_EXCEEDED');
     expect(tooDeep.json().error.details.limit).toBe(64);
-    const breakpoints = await post({ breakpoints: [{ routineId: 'double' }] });
-    expect(breakpoints.statusCode).toBe(501); // no debugger in this runtime yet
+    const breakpoints = await post({ breakpoints: [{ routineId: 'nope' }] });
+    expect(breakpoints.statusCode).toBe(400);
+    expect(breakpoints.json().error.code).toBe('UNKNOWN_ROUTINE');
   });
 
   it('Idempotency-Key: a replay → 200 with the same job; another body → 422; scoped by flow', async () => {

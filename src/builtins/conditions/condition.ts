@@ -1,8 +1,6 @@
-import { ConfigValidationError, ErrorCode, FunctionRegistry, type JsonValue } from '../../index.js';
+import { compileExpression, ConfigValidationError, ErrorCode, ExpressionEvaluationError, FunctionRegistry, type JsonValue } from '../../index.js';
 import { functionRef } from '../shared/function-ref.js';
 import { MISSING, getPath } from '../shared/paths.js';
-import { compileExpression } from './cel-sandbox.js';
-import { ExpressionEvaluationError } from './expression-errors.js';
 
 /** A condition written in code: returns a boolean, or `[passed, reason]`. Serializes by its FunctionRegistry name. */
 export type ConditionFunction = (data: Record<string, unknown>) => boolean | readonly [boolean, string?];

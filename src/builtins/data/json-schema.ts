@@ -1,4 +1,4 @@
-import { regexProblem } from '../conditions/regex-guard.js';
+import { regexProblem } from '../../index.js';
 
 // A compact JSON Schema (draft 2020-12 subset) checker: type, enum, const, properties,
 // required, additionalProperties, items, prefixItems, min/maxItems, uniqueItems,

@@ -60,6 +60,21 @@ export class JobErrorDto {
   @IsOptional() @IsString() routineId?: string;
 }
 
+/** Wire shape of a breakpoint (`jobState.breakpoints`). */
+export class BreakpointDto {
+  @IsString() id!: string;
+  @IsString() routineId!: string;
+  @IsOptional() @IsString() slot?: string;
+  @IsOptional() @IsString() condition?: string;
+  @IsInt() @Min(0) hits!: number;
+}
+
+/** Wire shape of the activation that hit a breakpoint and has not run yet. */
+export class BreakpointPassDto {
+  @IsString() taskId!: string;
+  @IsInt() @Min(1) attempt!: number;
+}
+
 /** Wire shape of a JobState, format version 1. */
 export class JobStateDto {
   @IsIn(['JobState']) type!: 'JobState';
@@ -97,5 +112,11 @@ export class JobStateDto {
   @IsOptional() @IsObject() @Allow() activationPolicies?: Record<string, { type: string; config: Record<string, unknown> }>;
   /** Payloads captured by breakpoint policies. */
   @IsOptional() @IsObject() @Allow() debugData?: Record<string, Record<string, Record<string, unknown>[]>[]>;
+  /** The job's breakpoints with their hits; absent when it has none (and in older documents). */
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BreakpointDto) breakpoints?: BreakpointDto[];
+  /** The activation that hit a breakpoint and runs next without hitting again. */
+  @IsOptional() @ValidateNested() @Type(() => BreakpointPassDto) breakpointPass?: BreakpointPassDto;
+  /** Trace context of the job's last run (string → string), set by a tracer. */
+  @IsOptional() @IsObject() @Allow() traceContext?: Record<string, string>;
   @IsObject() @Allow() tracker!: { events: number; routines: Record<string, { total: number; completed: number; failed: number; time: number; min: number | null; max: number }> };
 }

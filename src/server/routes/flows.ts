@@ -117,7 +117,7 @@ export function flowRoutes(app: FastifyInstance, ctx: ServerContext): void {
       summary: 'The flow as a Mermaid or D2 diagram (text/plain)',
       params: nameParams,
       querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['mermaid', 'd2'], default: 'mermaid' } } },
-      response: { 200: { type: 'string' }, ...errors(404, 501) },
+      response: { 200: { type: 'string' }, ...errors(404) },
     },
   }, async (request, reply) => {
     const text = diagramOf(requireFlow(ctx, request.params.name), request.query.format);

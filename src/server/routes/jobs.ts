@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { JobState, type JobState as Job } from '../../index.js';
+import { JobState, type BreakpointSpec, type JobState as Job } from '../../index.js';
 import type { ServerContext } from '../context.js';
-import { debuggerOf, type BreakpointSpec } from '../engine-seam.js';
 import { HttpError } from '../http-errors.js';
 import { depthOver } from '../forbidden-keys.js';
 import { IdempotencyStore } from '../idempotency.js';
@@ -75,10 +74,7 @@ export function jobRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (body.entryRoutineId !== undefined) options.entryRoutineId = body.entryRoutineId;
     if (body.entryParams !== undefined) options.entryParams = body.entryParams;
     if (body.timeout !== undefined) options.timeout = body.timeout;
-    if (body.breakpoints !== undefined && body.breakpoints.length > 0) {
-      if (debuggerOf(ctx.runtime) === undefined) throw new HttpError('INVALID_STATE', 'This runtime has no debugger, so a job cannot start with breakpoints.', { feature: 'breakpoints' }, 501);
-      options.breakpoints = body.breakpoints;
-    }
+    if (body.breakpoints !== undefined && body.breakpoints.length > 0) options.breakpoints = body.breakpoints;
     const job = ctx.runtime.exec(name, options);
     if (typeof idemKey === 'string') ctx.idempotency.remember(scope, name, idemKey, IdempotencyStore.digest(startFields), job.jobId);
     if (wait === undefined) {

@@ -1,4 +1,5 @@
-import { ConfigValidationError, ErrorCode, ExecutionError } from '../../index.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { ConfigValidationError, ExecutionError } from '../errors/routilux-error.js';
 
 /** Why an expression was rejected or failed. Stable values, safe to compare. */
 export type ExpressionFailure =

@@ -14,7 +14,7 @@ interface Group {
   hasAlternation: boolean;
 }
 
-/** Returns why `pattern` is unsafe or invalid, or undefined when it is accepted. @internal */
+/** Why a regular-expression `pattern` is unsafe (catastrophic backtracking, back-references, lookarounds) or invalid, or undefined when the sandbox accepts it. */
 export function regexProblem(pattern: string): string | undefined {
   if (pattern.length > EXPRESSION_LIMITS.maxPatternLength) return `the pattern is longer than ${EXPRESSION_LIMITS.maxPatternLength} characters`;
   try {
