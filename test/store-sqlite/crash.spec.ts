@@ -173,3 +173,42 @@ describe('crash harness on SqliteJobStore (SIGKILL, restart, recover)', () => {
     expect(statSync(join(dir, 's9-sync.db')).size).toBeLessThan(64 * 1024 * 1024);
   }, 60_000);
 });
+
+describe('F7 graceful SIGTERM on SqliteJobStore, then restart', () => {
+  it('no activation starts after the signal, in-flight ones finish, the rest is kept; after restart lost 0 and duplicated 0', async () => {
+    const db = join(dir, 'f7.db');
+    const ledgerPath = join(dir, 'f7.ledger');
+    const common = ['40', '6', 'sync'];
+    const first = await runChild([db, ledgerPath, 'start', ...common], undefined, async (p) => {
+      setTimeout(() => p.kill('SIGTERM'), 60);
+    });
+    expect(first.code, first.stderr.slice(-2000)).toBe(0);
+    expect(first.lines).toContain('terminated');
+    const mark = first.lines.find((l) => l.startsWith('sigterm '));
+    expect(mark).toBeDefined();
+    const atSignal = Number(mark!.slice('sigterm '.length));
+    const afterFirst = readDurableLedger(ledgerPath).ledger.entries;
+    // what the first process wrote after the signal: only the ends of handlers already running
+    expect(afterFirst.slice(atSignal).filter((e) => e.phase === 'start')).toEqual([]);
+    const store = new SqliteJobStore({ path: db });
+    const unfinished = await store.listUnfinished();
+    await store.close();
+    expect(unfinished.length).toBeGreaterThan(0); // the stop came mid-run: there is work to continue
+
+    const second = await runChild([db, ledgerPath, 'recover', ...common], undefined);
+    expect(second.code, second.stderr.slice(-2000)).toBe(0);
+    const again = new SqliteJobStore({ path: db });
+    try {
+      const ids = (await again.listJobs({ limit: 500 })).items.map((i) => i.jobId);
+      const jobs = await Promise.all(ids.map((id) => again.load(id)));
+      expect(jobs.map((j) => j!.status).filter((s) => s !== 'completed')).toEqual([]);
+      const { ledger } = readDurableLedger(ledgerPath);
+      const report = checkCrashLedger(ledger, Object.fromEntries(jobs.map((j) => [j!.jobId, ['m']])), Array.from({ length: 6 }, (_, i) => `s${i}`));
+      expect(report.lost).toEqual([]);
+      expect(report.unexpected).toEqual([]);
+      expect(report.duplicated).toEqual([]); // unlike a kill (F6), a graceful stop re-runs nothing
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+});
