@@ -204,7 +204,12 @@ export class DurableRun {
    */
   private write(op: () => Promise<unknown>, release: readonly HeldDelivery[] = [], retry: (() => Promise<unknown>) | undefined = undefined, counted = false, pipelined = false): void {
     if (pipelined && this.store.ordered === true && !this.serial && this.serialWrites === 0 && !this.failed) {
-      const handed = op();
+      let handed: Promise<unknown>;
+      try {
+        handed = op();
+      } catch (error) {
+        handed = Promise.reject(error);
+      }
       handed.catch(() => undefined); // observed below, in order
       if (release.length > 0) {
         queueMicrotask(() => {
