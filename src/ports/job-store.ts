@@ -99,6 +99,16 @@ export interface JobLease {
  * `describeJobStoreConformance` from `routilux/testing`.
  */
 export interface JobStore {
+  /**
+   * `true` when the store applies each job's commits in call order, every commit in the same
+   * transaction as the one called before it or a later one, and, once a commit of a job fails
+   * with `STORE_UNAVAILABLE`, refuses the job's later commits (without applying them) until
+   * that commit is made again or the job is `put`. A crash then loses at most the latest
+   * commits of a job, never one in the middle. The engine hands such a store a job's next
+   * commit without waiting for the previous one to be durable, and runs the work a commit
+   * records as soon as the commit is handed over. Absent: each commit is awaited first.
+   */
+  readonly ordered?: boolean;
   /** Stores a new job document (`flow`: its registry name). A second create of the same id is `INVALID_ARGUMENT`. */
   create(job: SerializedJobState, options?: { readonly flow?: string }): Promise<void>;
   /** The job's current document, or `undefined`; an unreadable one rejects with `CORRUPT_STATE` naming the job. */

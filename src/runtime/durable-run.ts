@@ -37,8 +37,9 @@ export interface DurableOwner extends TaskRun {
 
 /**
  * @internal The durable side of one job's run, when a store is configured. Everything an
- * activation delivers is held until the commit that records it is written; commits of a job
- * are written one after the other, in order. An activation's commit carries the job's changes
+ * activation delivers is held until the commit that records it is written (or, with a store
+ * that keeps a job's commits in call order, handed over); commits of a job are written in
+ * order. An activation's commit carries the job's changes
  * since the previous commit (as changes to its document), the tasks the activation produced
  * and the consumption of its own task; changes made outside activations (start, pause,
  * resume, cancel, timers, posts) go out as job-level commits (`taskId: null`).
@@ -65,6 +66,10 @@ export class DurableRun {
   private readonly nonce = randomUUID();
   private jobCommits = 0;
   private readonly health: StoreHealth;
+  /** Set once an ordered store refused a commit: the job's writes then go one after the other. */
+  private serial = false;
+  /** Writes on the one-after-the-other path not started yet (a pipelined commit must not overtake them). */
+  private serialWrites = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -180,7 +185,7 @@ export class DurableRun {
       consumed: gone,
     };
     this.consumed = [];
-    this.write(() => this.store.commit(commit), held, undefined, counted);
+    this.write(() => this.store.commit(commit), held, undefined, counted, true);
   }
 
   /**
@@ -188,32 +193,88 @@ export class DurableRun {
    * 50 ms, doubling to 2 s, on the job's clock, for up to two minutes (the job waits and
    * nothing it produced runs meanwhile; the store's health reports it); any other failure,
    * or one that lasts longer, fails the job. `retry` replaces `op` for the later tries.
+   *
+   * A commit (`pipelined`) to a store that keeps a job's commits in call order
+   * ({@link JobStore.ordered}) is handed over at once and what it records is released as
+   * soon as it is handed over; its durability is awaited in order behind the earlier
+   * writes, and only then does the activation stop counting as pending work. The first
+   * refusal switches the job to the one-after-the-other path for the rest of its run: the
+   * refused commit is tried again as above, then each later one (the store refused them
+   * too, unapplied, so they land in order).
    */
-  private write(op: () => Promise<unknown>, release: readonly HeldDelivery[] = [], retry: (() => Promise<unknown>) | undefined = undefined, counted = false): void {
-    this.chain = this.chain.then(async () => {
-      if (this.failed) return;
-      let waited = 0;
-      for (let tries = 0; ; tries++) {
-        try {
-          await (tries === 0 || retry === undefined ? op() : retry());
-          break;
-        } catch (error) {
-          const delay = Math.min(STORE_RETRY_DELAY * 2 ** Math.min(tries, 16), STORE_RETRY_MAX_DELAY);
-          if (!isRoutiluxError(error) || error.code !== ErrorCode.STORE_UNAVAILABLE || waited + delay > STORE_RETRY_BUDGET) {
-            this.health.clear(this.state.jobId);
-            this.failed = true;
-            this.owner.commitFailed(error instanceof Error ? error : new Error(String(error)));
-            return;
-          }
-          this.health.waitingJob(this.state.jobId, { code: error.code, message: error.message });
-          await new Promise<void>((resolve) => this.owner.clock.setTimeout(resolve, delay));
-          waited += delay;
-        }
+  private write(op: () => Promise<unknown>, release: readonly HeldDelivery[] = [], retry: (() => Promise<unknown>) | undefined = undefined, counted = false, pipelined = false): void {
+    if (pipelined && this.store.ordered === true && !this.serial && this.serialWrites === 0 && !this.failed) {
+      let handed: Promise<unknown>;
+      try {
+        handed = op();
+      } catch (error) {
+        handed = Promise.reject(error);
       }
-      if (waited > 0) this.health.clear(this.state.jobId);
-      if (counted) this.owner.addPending(-1);
-      if (release.length > 0) this.owner.release(release);
-      else if (counted) this.owner.checkSettled();
+      handed.catch(() => undefined); // observed below, in order
+      if (release.length > 0) {
+        queueMicrotask(() => {
+          if (!this.failed) this.owner.release(release);
+        });
+      }
+      this.chain = this.chain.then(async () => {
+        if (this.failed) return;
+        try {
+          await handed;
+        } catch (error) {
+          const first = !this.serial;
+          this.serial = true;
+          // a later commit the store refused because an earlier one was missing goes again at once
+          const again = first ? Promise.reject(error) : op();
+          try {
+            await again;
+          } catch (next) {
+            if (!(await this.tryAgain(op, next, 0))) return;
+          }
+        }
+        this.written(counted, []);
+      });
+      return;
+    }
+    if (!pipelined) this.serialWrites++;
+    this.chain = this.chain.then(async () => {
+      if (!pipelined) this.serialWrites--;
+      if (this.failed) return;
+      try {
+        await op();
+      } catch (error) {
+        if (!(await this.tryAgain(retry ?? op, error, 0))) return;
+      }
+      this.written(counted, release);
     });
+  }
+
+  /** Tries `op` again after `error` while the store is unavailable; `false` when the job failed. */
+  private async tryAgain(op: () => Promise<unknown>, error: unknown, waited: number): Promise<boolean> {
+    for (let tries = 0; ; tries++) {
+      const delay = Math.min(STORE_RETRY_DELAY * 2 ** Math.min(tries, 16), STORE_RETRY_MAX_DELAY);
+      if (!isRoutiluxError(error) || error.code !== ErrorCode.STORE_UNAVAILABLE || waited + delay > STORE_RETRY_BUDGET) {
+        this.health.clear(this.state.jobId);
+        this.failed = true;
+        this.owner.commitFailed(error instanceof Error ? error : new Error(String(error)));
+        return false;
+      }
+      this.health.waitingJob(this.state.jobId, { code: error.code, message: error.message });
+      await new Promise<void>((resolve) => this.owner.clock.setTimeout(resolve, delay));
+      waited += delay;
+      try {
+        await op();
+        this.health.clear(this.state.jobId);
+        return true;
+      } catch (next) {
+        error = next;
+      }
+    }
+  }
+
+  /** A write is durable: the activation stops counting and what it recorded runs (if not released already). */
+  private written(counted: boolean, release: readonly HeldDelivery[]): void {
+    if (counted) this.owner.addPending(-1);
+    if (release.length > 0) this.owner.release(release);
+    else if (counted) this.owner.checkSettled();
   }
 }

@@ -14,6 +14,7 @@ import {
   copyStoredJson,
   encodeJobCursor,
   isFinishedStatus,
+  isRoutiluxError,
 } from '../index.js';
 import type { ActivationCommit, CheckedCommit, Clock, JobLease, JobPage, JobStore, ListJobsQuery, RetentionOptions, SerializedJobState, StoredJobSummary, StoredJson } from '../index.js';
 import { checksum } from './checksum.js';
@@ -47,6 +48,9 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
+/** Identifies a commit for the 'batch' ordering: its task id and attempt. */
+const commitKey = (commit: CheckedCommit): string => `${commit.taskId ?? ''}\u0000${commit.attempt}`;
+
 /** Commits a 'batch' store writes at most in one transaction. */
 const MAX_BATCH = 1000;
 
@@ -63,6 +67,12 @@ export class SqliteJobStore implements JobStore {
   readonly path: string;
   /** The durability mode. */
   readonly durability: 'sync' | 'batch';
+  /**
+   * `true` in `'batch'` mode: a job's commits are applied in call order, in one transaction
+   * or later ones, and after one fails with `STORE_UNAVAILABLE` the job's later commits are
+   * refused until that one is made again (see {@link JobStore.ordered}).
+   */
+  readonly ordered: boolean;
   readonly #db: Database.Database;
   readonly #st: Statements;
   readonly #batchMs: number;
@@ -73,6 +83,8 @@ export class SqliteJobStore implements JobStore {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #retentionDue = false;
   #closed = false;
+  /** Per job, in 'batch' mode: the commit that failed with STORE_UNAVAILABLE (its key and error); later commits of the job are refused until it is made again. */
+  readonly #broken = new Map<string, { readonly key: string; readonly error: unknown }>();
 
   constructor(options: SqliteJobStoreOptions) {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'SqliteJobStore needs options { path, durability?, batchMs?, retention? }.');
@@ -84,6 +96,7 @@ export class SqliteJobStore implements JobStore {
     this.#retention = checkRetention(options.retention);
     this.path = path;
     this.durability = durability;
+    this.ordered = durability === 'batch';
     this.#batchMs = batchMs;
     this.#now = clock === undefined ? Date.now : () => clock.now();
     this.#db = openDatabase(path, synchronous);
@@ -102,6 +115,7 @@ export class SqliteJobStore implements JobStore {
       this.#st.insertJob.run({ ...this.#jobColumns(state), jobId: doc.jobId, flow: flow ?? null });
       if (isFinishedStatus(doc.status)) this.#retentionDue = true;
     });
+    this.#broken.delete(doc.jobId);
   }
 
   async load(jobId: string): Promise<SerializedJobState | undefined> {
@@ -122,6 +136,8 @@ export class SqliteJobStore implements JobStore {
     const checked = checkActivationCommit(commit);
     this.#open();
     if (this.durability === 'sync') return this.#write(checked.jobId, () => this.#applyOne(checked), false);
+    const broken = this.#broken.get(checked.jobId);
+    if (broken !== undefined && broken.key !== commitKey(checked)) throw broken.error;
     return new Promise<boolean>((resolve, reject) => {
       this.#queue.push({ commit: checked, resolve, reject });
       if (this.#queue.length >= MAX_BATCH) this.#flush();
@@ -148,6 +164,7 @@ export class SqliteJobStore implements JobStore {
       }
       if (isFinishedStatus(doc.status)) this.#retentionDue = true;
     });
+    this.#broken.delete(doc.jobId); // the whole document is written again: the job's commits may go on
   }
 
   async acquire(jobId: string, owner: string, ttlMs: number): Promise<JobLease | undefined> {
@@ -280,18 +297,33 @@ export class SqliteJobStore implements JobStore {
     const batch = this.#queue;
     this.#queue = [];
     const results: Array<{ ok: boolean } | { error: unknown }> = [];
+    const brokenBefore = new Map(this.#broken);
     try {
       this.#db.transaction(() => {
         for (const item of batch) {
+          const { jobId } = item.commit;
+          const key = commitKey(item.commit);
+          const broken = this.#broken.get(jobId);
+          if (broken !== undefined && broken.key !== key) {
+            results.push({ error: broken.error }); // an earlier commit of the job is missing: this one must not land before it
+            continue;
+          }
           try {
             results.push({ ok: this.#applyOne(item.commit) });
+            if (broken !== undefined) this.#broken.delete(jobId);
           } catch (error) {
-            results.push({ error: storeError(error, this.path, item.commit.jobId) });
+            const failure = storeError(error, this.path, jobId);
+            if (isRoutiluxError(failure) && failure.code === ErrorCode.STORE_UNAVAILABLE) this.#broken.set(jobId, { key, error: failure });
+            results.push({ error: failure });
           }
         }
       })();
     } catch (error) {
       const failure = storeError(error, this.path);
+      // nothing of the group was written: each job's first commit in it is the one to make again
+      this.#broken.clear();
+      for (const [jobId, b] of brokenBefore) this.#broken.set(jobId, b);
+      for (const item of batch) if (!this.#broken.has(item.commit.jobId)) this.#broken.set(item.commit.jobId, { key: commitKey(item.commit), error: failure });
       for (const item of batch) item.reject(failure);
       return;
     }
