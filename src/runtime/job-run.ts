@@ -19,7 +19,7 @@ import type { Scheduler } from './scheduler.js';
 import { FanOutRest, Task, taskIdOf, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
-import { RetryWaits } from './retry-waits.js';
+import { RetryWaits, type WaitingRetry } from './retry-waits.js';
 import { decideFailure, errorCode } from './error-policy.js';
 import { DurableRun, type DurableOwner, type HeldDelivery } from './durable-run.js';
 import type { JobStore } from '../ports/job-store.js';
@@ -40,6 +40,7 @@ interface StepState {
 
 
 const NO_TASKS: readonly Task[] = [];
+const NO_WAITS: readonly WaitingRetry[] = [];
 
 /**
  * @internal The flow as a run needs it: its id and error handler, and the object handlers
@@ -92,7 +93,8 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Queued + active + retries waiting. */
   private pending = 0;
   private active = 0;
-  private readonly retries: RetryWaits;
+  /** Retries waiting out their backoff (created on the first retry: most jobs never retry). */
+  private retries: RetryWaits | undefined;
   private readonly stats: (RoutineStats | undefined)[] = [];
   /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
   private readonly wallOffset: number;
@@ -144,7 +146,6 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
     this.state.attach(this);
     this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
-    this.retries = new RetryWaits(this.clock);
     this.timeout = new JobTimeout(this.w, this.clock, () => this.onTimeout());
     if (options.store !== undefined) {
       this.durable = new DurableRun(options.store, this, this.state, options.flowName);
@@ -211,9 +212,10 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Starts the job at `entry`'s trigger slot. */
   start(entry: PlanNode, params: Record<string, unknown>): void {
     const w = this.w;
-    w.transition('running');
+    const now = this.clock.now(); // one read dates both the transition and the start entry
+    w.transition('running', now);
     w.setCurrentRoutine(entry.id);
-    w.record(entry.id, 'start', params, this.clock.now());
+    w.record(entry.id, 'start', params, now);
     this.timeout.arm();
     this.fresh = false;
     if (this.ev.on) this.ev.jobStarted();
@@ -404,7 +406,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
       this.pending--;
       if (task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(task, 0)); // evaluations are redone on resume
     }
-    for (const r of this.retries.clear()) {
+    for (const r of this.retries?.clear() ?? NO_WAITS) {
       this.pending--;
       if (r.task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(r.task, r.remaining));
     }
@@ -606,7 +608,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (typeof taskId !== 'string' || !/^t\d+$/.test(taskId)) return false;
     const seq = Number(taskId.slice(1));
     let found = false;
-    if (this.retries.remove(seq)) {
+    if (this.retries !== undefined && this.retries.remove(seq)) {
       this.pending--;
       found = true;
     } else if (this.w.status === 'paused') found = this.w.removePendingTask(taskId);
@@ -933,7 +935,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
 
   private waitRetry(task: Task, delay: number): void {
     this.pending++;
-    this.retries.add(task, delay, () => {
+    (this.retries ??= new RetryWaits(this.clock)).add(task, delay, () => {
       this.pending--;
       if (this.w.status === 'running') this.deliverNow(task.slot, task.data, task.seq, task.attempt, task.merged); // recorded as pending by the failed attempt's commit
       else if (this.w.status === 'paused') this.w.addPendingTask(toPending(task, 0));
@@ -991,7 +993,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     w.transition(status);
     this.releaseStep();
     this.timeout.disarm();
-    this.retries.clear();
+    this.retries?.clear();
     this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
     if (status === 'cancelled') w.replacePendingTasks([]);
@@ -1062,7 +1064,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (running !== undefined) rerun(running, running.data);
     for (const task of this.inFlight?.keys() ?? NO_TASKS) rerun(task, task.data);
     for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(toPending(t, 0));
-    for (const r of this.retries.list()) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(toPending(r.task, r.remaining));
+    for (const r of this.retries?.list() ?? NO_WAITS) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(toPending(r.task, r.remaining));
     return out;
   }
 

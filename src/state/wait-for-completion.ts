@@ -23,8 +23,27 @@ export interface WaitTarget {
   readonly liveRun: JobRunLink | undefined;
 }
 
+const settledTrue = (): boolean => true;
+
+/** True when `options` sets nothing (no timeout, no progress): waiting is then just the run's `settled()`. */
+function isEmpty(options: WaitOptions): boolean {
+  if (options === NO_OPTIONS) return true;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
+  for (const key in options) if ((options as Record<string, unknown>)[key] !== undefined || !Object.prototype.hasOwnProperty.call(options, key)) return false;
+  return true;
+}
+
+/** @internal the options of a wait that sets none (`JobState.waitForCompletion`'s default). */
+export const NO_OPTIONS: WaitOptions = Object.freeze({});
+
 /** @internal the body of `JobState.waitForCompletion` (the caller checked that `jobState` is a JobState). */
 export function waitForCompletion(flow: { readonly flowId: string }, jobState: WaitTarget, options: WaitOptions): Promise<boolean> {
+  // The common wait (a live running job, its own flow, no options) resolves with the run's
+  // settled() promise: no executor, timers or closures. Everything else takes the full path.
+  const live = jobState.liveRun;
+  if (live !== undefined && jobState.status === 'running' && typeof flow === 'object' && flow !== null && flow.flowId === jobState.flowId && isEmpty(options)) {
+    return live.settled().then(settledTrue);
+  }
   return new Promise<boolean>((resolve, reject) => {
     if (typeof flow !== 'object' || flow === null || flow.flowId !== jobState.flowId) {
       reject(
