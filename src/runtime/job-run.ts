@@ -96,8 +96,11 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Retries waiting out their backoff (created on the first retry: most jobs never retry). */
   private retries: RetryWaits | undefined;
   private readonly stats: (RoutineStats | undefined)[] = [];
-  /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
-  private readonly wallOffset: number;
+  /**
+   * Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock
+   * read; NaN until first needed (`start` sets it from the reads it makes anyway).
+   */
+  private wallOffset = NaN;
   /** Why the job ended (failed, timed out, cancelled): the reason of every activation signal aborted by it. */
   private abortReason: Error | undefined;
   private readonly timeout: JobTimeout;
@@ -145,7 +148,6 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     this.debug = this.w.breakpoints !== undefined;
     if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
     this.state.attach(this);
-    this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
     this.timeout = new JobTimeout(this.w, this.clock, () => this.onTimeout());
     if (options.store !== undefined) {
       this.durable = new DurableRun(options.store, this, this.state, options.flowName);
@@ -155,7 +157,10 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
 
   /** Wall-clock time for history entries: the running activation's start inside a dispatch loop, else a clock read. */
   private wallNow(): number {
-    return this.scheduler.inLoop ? this.wallOffset + this.scheduler.tick : this.clock.now();
+    if (!this.scheduler.inLoop) return this.clock.now();
+    let offset = this.wallOffset;
+    if (offset !== offset) offset = this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic(); // NaN: not read yet
+    return offset + this.scheduler.tick;
   }
 
   /** Duration in ms of an activation started at `started` (asynchronous and failed activations are timed on their own). */
@@ -212,11 +217,15 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Starts the job at `entry`'s trigger slot. */
   start(entry: PlanNode, params: Record<string, unknown>): void {
     const w = this.w;
-    const now = this.clock.now(); // one read dates both the transition and the start entry
+    // One wall-clock read dates the transition and the start entry, and one monotonic read
+    // starts the running segment and gives the wall-clock offset of the history entries.
+    const now = this.clock.now();
+    const mono = this.scheduler.clock.monotonic();
+    this.wallOffset = now - mono;
     w.transition('running', now);
     w.setCurrentRoutine(entry.id);
     w.record(entry.id, 'start', params, now);
-    this.timeout.arm();
+    this.timeout.arm(this.scheduler.clock === this.clock ? mono : undefined);
     this.fresh = false;
     if (this.ev.on) this.ev.jobStarted();
     this.deliver(entry.slots.get('trigger')!, { ...params }, w.takeTaskSeq(), 1, false, undefined);
