@@ -105,12 +105,13 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   private abortReason: Error | undefined;
   private readonly timeout: JobTimeout;
   private readonly maxActivations: number;
-  private settleWaiters: (() => void)[] = [];
+  /** Callers of `settled()` waiting (created on first use). */
+  private settleWaiters: (() => void)[] | undefined;
   /**
    * Waiters for the activations to drain; `exclude` is the seq of a caller that waits from
    * inside its own activation; `late`: also for the handlers cut loose when the job ended (cancel).
    */
-  private idleWaiters: { exclude: number; resolve: () => void; late: boolean }[] = [];
+  private idleWaiters: { exclude: number; resolve: () => void; late: boolean }[] | undefined;
   /** Asynchronous activations awaiting their handler, with the session (worker) each holds (a running task's `data` is its merged input). */
   private inFlight: Map<Task, ActivationSession> | undefined;
   /** Activations with a signal that has not aborted yet. */
@@ -122,7 +123,9 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** The store side of the run when a store is configured; undefined (the in-memory path) otherwise. */
   private readonly durable: DurableRun | undefined;
   /** Called each time the job settles (finished, or paused with nothing active): the hosts that track this job. */
-  private watchers: ((run: JobRun) => void)[] = [];
+  private watcher: ((run: JobRun) => void) | undefined;
+  /** Watchers after the first (a job is nearly always watched by its one host). */
+  private moreWatchers: ((run: JobRun) => void)[] | undefined;
   /** True while the job has breakpoints or a step runs: the one check per activation of the debugger. */
   private debug: boolean;
   /** The step in progress, if any. */
@@ -146,7 +149,11 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     const previous = this.state.liveRun;
     this.fresh = previous === undefined;
     this.debug = this.w.breakpoints !== undefined;
-    if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
+    if (previous instanceof JobRun) {
+      // a host keeps watching a job whose run is replaced
+      this.watcher = previous.watcher;
+      if (previous.moreWatchers !== undefined) this.moreWatchers = [...previous.moreWatchers];
+    }
     this.state.attach(this);
     this.timeout = new JobTimeout(this.w, this.clock, () => this.onTimeout());
     if (options.store !== undefined) {
@@ -191,7 +198,8 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
 
   /** Calls `watcher` each time the job settles (once per watcher, however often it is added). */
   watch(watcher: (run: JobRun) => void): void {
-    if (!this.watchers.includes(watcher)) this.watchers.push(watcher);
+    if (this.watcher === undefined) this.watcher = watcher;
+    else if (this.watcher !== watcher && !(this.moreWatchers?.includes(watcher) ?? false)) (this.moreWatchers ??= []).push(watcher);
   }
 
   progress(): { queueSize: number; active: number } {
@@ -201,7 +209,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Resolves when the job stops running: finished, or paused with nothing active. */
   settled(): Promise<void> {
     if (this.isSettled()) return this.durable === undefined ? Promise.resolve() : this.durable.idle();
-    return new Promise<void>((resolve) => this.settleWaiters.push(resolve));
+    return new Promise<void>((resolve) => (this.settleWaiters ??= []).push(resolve));
   }
 
   nodeOf(routine: object): PlanNode {
@@ -432,7 +440,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     const idle = this.idleExcept(exclude)
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          this.idleWaiters.push({ exclude, resolve, late: false });
+          (this.idleWaiters ??= []).push({ exclude, resolve, late: false });
         });
     return this.durable === undefined ? idle : idle.then(() => this.durable!.idle()); // with a store: once the pause is written
   }
@@ -450,7 +458,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
         this.clock.clearTimeout(timer);
         resolve();
       };
-      this.idleWaiters.push({ exclude, resolve: done, late: true });
+      (this.idleWaiters ??= []).push({ exclude, resolve: done, late: true });
       timer = this.clock.setTimeout(done, grace);
     });
   }
@@ -837,7 +845,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (this.late?.delete(task) !== true) return;
     life.ended = true;
     this.recordLate(task, life);
-    if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
+    if (this.idleWaiters !== undefined) this.wakeIdleWaiters();
   }
 
   /** An emit of `task` after it was cut loose or its job ended: ignored, counted in its `'late'` entry. */
@@ -953,19 +961,19 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   }
 
   private afterActivation(): void {
-    if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
+    if (this.idleWaiters !== undefined) this.wakeIdleWaiters();
     if (this.pending === 0) this.checkDone();
     // a running job is never settled; this check keeps the common case to one comparison
     if (this.active === 0 && this.w.status !== 'running') this.notifySettled();
   }
 
   private wakeIdleWaiters(): void {
-    const still: typeof this.idleWaiters = [];
-    for (const w of this.idleWaiters) {
+    const still: { exclude: number; resolve: () => void; late: boolean }[] = [];
+    for (const w of this.idleWaiters ?? []) {
       if (this.idleExcept(w.exclude) && (!w.late || this.lateExcept(w.exclude))) w.resolve();
       else still.push(w);
     }
-    this.idleWaiters = still;
+    this.idleWaiters = still.length > 0 ? still : undefined;
   }
 
   /** Sequence number of this job's activation that is calling now (pause/cancel from inside a handler), else -1. */
@@ -1023,7 +1031,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (this.ev.on) this.ev.ended(status, this.state.error ?? (reason !== undefined ? { code: errorCode(reason), message: reason.message } : undefined));
     this.durable?.scheduleFlush(true);
     this.notifySettled();
-    if (this.idleWaiters.length > 0) this.wakeIdleWaiters(); // pending pause() promises resolve too
+    if (this.idleWaiters !== undefined) this.wakeIdleWaiters(); // pending pause() promises resolve too
   }
 
   private onTimeout(): void {
@@ -1045,7 +1053,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   private notifySettled(): void {
     if (!this.isSettled()) return;
     const waiters = this.settleWaiters;
-    this.settleWaiters = [];
+    this.settleWaiters = undefined;
     if (this.durable !== undefined) {
       // with a store, a job settles once what it did is written
       void this.durable.idle().then(() => this.wake(waiters));
@@ -1054,9 +1062,11 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     this.wake(waiters);
   }
 
-  private wake(waiters: readonly (() => void)[]): void {
-    for (const w of waiters) w();
-    for (const w of this.watchers) w(this);
+  private wake(waiters: readonly (() => void)[] | undefined): void {
+    if (waiters !== undefined) for (const w of waiters) w();
+    this.watcher?.(this);
+    const more = this.moreWatchers;
+    if (more !== undefined) for (const w of more) w(this);
   }
 
   /**
