@@ -6,7 +6,7 @@ import { JobRun, type RunFlow } from '../runtime/job-run.js';
 import { checkRestorable } from '../runtime/runtime-checks.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import type { JobStore } from '../ports/job-store.js';
-import { JobState } from '../state/job-state.js';
+import { JobState, newJobState } from '../state/job-state.js';
 import type { Limits, ResolvedLimits } from '../flow/limits.js';
 import type { EventHub } from '../runtime/job-events.js';
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_GRACE } from './job-defaults.js';
@@ -78,6 +78,8 @@ export class JobHost {
   private schedulerValue: Scheduler | undefined;
   private closing: Promise<void> | undefined;
   private readonly watcher = (run: JobRun): void => this.settledOne(run.state);
+  /** `limitsOf` by the flow's own (fixed) limits object: the owner's limits are merged once per flow, not once per job. */
+  private readonly mergedLimits = new WeakMap<ResolvedLimits, ResolvedLimits>();
 
   constructor(private readonly options: JobHostOptions) {}
 
@@ -93,7 +95,7 @@ export class JobHost {
 
   /** Starts a job (a new one, or the prepared `options.state`) at `entry`'s trigger slot. */
   start(flow: HostedFlow, plan: FlowPlan, entry: PlanNode, params: Record<string, unknown>, options: HostStartOptions): JobRun {
-    const state = options.state ?? new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock });
+    const state = options.state ?? newJobState(flow.flowId, flow.historyLimit, flow.clock);
     const run = this.runFor(flow, plan, state, options.timeout, options.maxWorkers, options.flowName);
     run.start(entry, params);
     return run;
@@ -101,7 +103,7 @@ export class JobHost {
 
   /** Starts a new job with no entry activation (its data arrives through `post`). */
   open(flow: HostedFlow, plan: FlowPlan, flowName?: string): JobRun {
-    const run = this.runFor(flow, plan, new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock }), flow.executionTimeout, flow.maxWorkers, flowName);
+    const run = this.runFor(flow, plan, newJobState(flow.flowId, flow.historyLimit, flow.clock), flow.executionTimeout, flow.maxWorkers, flowName);
     run.open();
     return run;
   }
@@ -198,7 +200,13 @@ export class JobHost {
   limitsOf(flow: HostedFlow): ResolvedLimits {
     const own = this.options.limits;
     if (own === undefined) return flow.limits;
-    return { ...flow.limits, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) };
+    const base = flow.limits;
+    let merged = this.mergedLimits.get(base);
+    if (merged === undefined) {
+      merged = Object.freeze({ ...base, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) }) as ResolvedLimits;
+      this.mergedLimits.set(base, merged);
+    }
+    return merged;
   }
 
   /** The job's run on this host's scheduler (its existing run when that one may be kept), tracked. */

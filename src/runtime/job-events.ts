@@ -122,7 +122,7 @@ export class JobEvents {
    * (ms). The one started last is kept in `lastTask` instead (with its start and task id),
    * so a synchronous activation, which finishes before another starts, touches no map.
    */
-  private readonly open = new Map<Task, number>();
+  private open: Map<Task, number> | undefined;
   private lastTask: Task | undefined = undefined;
   private lastAt = 0;
   private lastTaskId = '';
@@ -173,7 +173,7 @@ export class JobEvents {
 
   started(task: Task): void {
     const at = this.at();
-    if (this.lastTask !== undefined) this.open.set(this.lastTask, this.lastAt); // still running: it waits in the map
+    if (this.lastTask !== undefined) (this.open ??= new Map()).set(this.lastTask, this.lastAt); // still running: it waits in the map
     const taskId = task.taskId;
     this.lastTask = task;
     this.lastAt = this.last;
@@ -189,9 +189,9 @@ export class JobEvents {
       taskId = this.lastTaskId;
       this.lastTask = undefined;
     } else {
-      startedAt = this.open.get(task);
+      startedAt = this.open?.get(task);
       if (startedAt === undefined) return; // its start went unobserved, or it was already closed
-      this.open.delete(task);
+      this.open!.delete(task);
       taskId = task.taskId;
     }
     const at = this.at();
@@ -231,8 +231,10 @@ export class JobEvents {
   /** The job ended: activations still open fail with its error code, then its final status goes out. */
   ended(status: JobStatus, error: { code: string; message: string } | undefined): void {
     if (this.lastTask !== undefined) this.finished(this.lastTask, 'failed', error);
-    for (const task of [...this.open.keys()]) this.finished(task, 'failed', error);
-    this.open.clear();
+    if (this.open !== undefined) {
+      for (const task of [...this.open.keys()]) this.finished(task, 'failed', error);
+      this.open.clear();
+    }
     this.status(status, error);
   }
 }

@@ -19,7 +19,7 @@ import type { Scheduler } from './scheduler.js';
 import { FanOutRest, Task, taskIdOf, type ActivationSession } from './task.js';
 import { JobTimeout } from './job-timeout.js';
 import { applyMapping, toPending } from './pending-work.js';
-import { RetryWaits } from './retry-waits.js';
+import { RetryWaits, type WaitingRetry } from './retry-waits.js';
 import { decideFailure, errorCode } from './error-policy.js';
 import { DurableRun, type DurableOwner, type HeldDelivery } from './durable-run.js';
 import type { JobStore } from '../ports/job-store.js';
@@ -40,6 +40,7 @@ interface StepState {
 
 
 const NO_TASKS: readonly Task[] = [];
+const NO_WAITS: readonly WaitingRetry[] = [];
 
 /**
  * @internal The flow as a run needs it: its id and error handler, and the object handlers
@@ -92,20 +93,25 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Queued + active + retries waiting. */
   private pending = 0;
   private active = 0;
-  private readonly retries: RetryWaits;
+  /** Retries waiting out their backoff (created on the first retry: most jobs never retry). */
+  private retries: RetryWaits | undefined;
   private readonly stats: (RoutineStats | undefined)[] = [];
-  /** Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock read. */
-  private readonly wallOffset: number;
+  /**
+   * Wall-clock ms minus the scheduler's monotonic ms, to date history entries without a clock
+   * read; NaN until first needed (`start` sets it from the reads it makes anyway).
+   */
+  private wallOffset = NaN;
   /** Why the job ended (failed, timed out, cancelled): the reason of every activation signal aborted by it. */
   private abortReason: Error | undefined;
   private readonly timeout: JobTimeout;
   private readonly maxActivations: number;
-  private settleWaiters: (() => void)[] = [];
+  /** Callers of `settled()` waiting (created on first use). */
+  private settleWaiters: (() => void)[] | undefined;
   /**
    * Waiters for the activations to drain; `exclude` is the seq of a caller that waits from
    * inside its own activation; `late`: also for the handlers cut loose when the job ended (cancel).
    */
-  private idleWaiters: { exclude: number; resolve: () => void; late: boolean }[] = [];
+  private idleWaiters: { exclude: number; resolve: () => void; late: boolean }[] | undefined;
   /** Asynchronous activations awaiting their handler, with the session (worker) each holds (a running task's `data` is its merged input). */
   private inFlight: Map<Task, ActivationSession> | undefined;
   /** Activations with a signal that has not aborted yet. */
@@ -117,7 +123,9 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** The store side of the run when a store is configured; undefined (the in-memory path) otherwise. */
   private readonly durable: DurableRun | undefined;
   /** Called each time the job settles (finished, or paused with nothing active): the hosts that track this job. */
-  private watchers: ((run: JobRun) => void)[] = [];
+  private watcher: ((run: JobRun) => void) | undefined;
+  /** Watchers after the first (a job is nearly always watched by its one host). */
+  private moreWatchers: ((run: JobRun) => void)[] | undefined;
   /** True while the job has breakpoints or a step runs: the one check per activation of the debugger. */
   private debug: boolean;
   /** The step in progress, if any. */
@@ -141,10 +149,12 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     const previous = this.state.liveRun;
     this.fresh = previous === undefined;
     this.debug = this.w.breakpoints !== undefined;
-    if (previous instanceof JobRun) this.watchers = [...previous.watchers]; // a host keeps watching a job whose run is replaced
+    if (previous instanceof JobRun) {
+      // a host keeps watching a job whose run is replaced
+      this.watcher = previous.watcher;
+      if (previous.moreWatchers !== undefined) this.moreWatchers = [...previous.moreWatchers];
+    }
     this.state.attach(this);
-    this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic();
-    this.retries = new RetryWaits(this.clock);
     this.timeout = new JobTimeout(this.w, this.clock, () => this.onTimeout());
     if (options.store !== undefined) {
       this.durable = new DurableRun(options.store, this, this.state, options.flowName);
@@ -154,7 +164,10 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
 
   /** Wall-clock time for history entries: the running activation's start inside a dispatch loop, else a clock read. */
   private wallNow(): number {
-    return this.scheduler.inLoop ? this.wallOffset + this.scheduler.tick : this.clock.now();
+    if (!this.scheduler.inLoop) return this.clock.now();
+    let offset = this.wallOffset;
+    if (offset !== offset) offset = this.wallOffset = this.clock.now() - this.scheduler.clock.monotonic(); // NaN: not read yet
+    return offset + this.scheduler.tick;
   }
 
   /** Duration in ms of an activation started at `started` (asynchronous and failed activations are timed on their own). */
@@ -185,7 +198,8 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
 
   /** Calls `watcher` each time the job settles (once per watcher, however often it is added). */
   watch(watcher: (run: JobRun) => void): void {
-    if (!this.watchers.includes(watcher)) this.watchers.push(watcher);
+    if (this.watcher === undefined) this.watcher = watcher;
+    else if (this.watcher !== watcher && !(this.moreWatchers?.includes(watcher) ?? false)) (this.moreWatchers ??= []).push(watcher);
   }
 
   progress(): { queueSize: number; active: number } {
@@ -195,7 +209,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Resolves when the job stops running: finished, or paused with nothing active. */
   settled(): Promise<void> {
     if (this.isSettled()) return this.durable === undefined ? Promise.resolve() : this.durable.idle();
-    return new Promise<void>((resolve) => this.settleWaiters.push(resolve));
+    return new Promise<void>((resolve) => (this.settleWaiters ??= []).push(resolve));
   }
 
   nodeOf(routine: object): PlanNode {
@@ -211,10 +225,15 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   /** Starts the job at `entry`'s trigger slot. */
   start(entry: PlanNode, params: Record<string, unknown>): void {
     const w = this.w;
-    w.transition('running');
+    // One wall-clock read dates the transition and the start entry, and one monotonic read
+    // starts the running segment and gives the wall-clock offset of the history entries.
+    const now = this.clock.now();
+    const mono = this.scheduler.clock.monotonic();
+    this.wallOffset = now - mono;
+    w.transition('running', now);
     w.setCurrentRoutine(entry.id);
-    w.record(entry.id, 'start', params, this.clock.now());
-    this.timeout.arm();
+    w.record(entry.id, 'start', params, now);
+    this.timeout.arm(this.scheduler.clock === this.clock ? mono : undefined);
     this.fresh = false;
     if (this.ev.on) this.ev.jobStarted();
     this.deliver(entry.slots.get('trigger')!, { ...params }, w.takeTaskSeq(), 1, false, undefined);
@@ -404,7 +423,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
       this.pending--;
       if (task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(task, 0)); // evaluations are redone on resume
     }
-    for (const r of this.retries.clear()) {
+    for (const r of this.retries?.clear() ?? NO_WAITS) {
       this.pending--;
       if (r.task.slot.kind !== SlotKind.EVALUATE) w.addPendingTask(toPending(r.task, r.remaining));
     }
@@ -421,7 +440,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     const idle = this.idleExcept(exclude)
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          this.idleWaiters.push({ exclude, resolve, late: false });
+          (this.idleWaiters ??= []).push({ exclude, resolve, late: false });
         });
     return this.durable === undefined ? idle : idle.then(() => this.durable!.idle()); // with a store: once the pause is written
   }
@@ -439,7 +458,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
         this.clock.clearTimeout(timer);
         resolve();
       };
-      this.idleWaiters.push({ exclude, resolve: done, late: true });
+      (this.idleWaiters ??= []).push({ exclude, resolve: done, late: true });
       timer = this.clock.setTimeout(done, grace);
     });
   }
@@ -606,7 +625,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (typeof taskId !== 'string' || !/^t\d+$/.test(taskId)) return false;
     const seq = Number(taskId.slice(1));
     let found = false;
-    if (this.retries.remove(seq)) {
+    if (this.retries !== undefined && this.retries.remove(seq)) {
       this.pending--;
       found = true;
     } else if (this.w.status === 'paused') found = this.w.removePendingTask(taskId);
@@ -826,7 +845,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (this.late?.delete(task) !== true) return;
     life.ended = true;
     this.recordLate(task, life);
-    if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
+    if (this.idleWaiters !== undefined) this.wakeIdleWaiters();
   }
 
   /** An emit of `task` after it was cut loose or its job ended: ignored, counted in its `'late'` entry. */
@@ -933,7 +952,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
 
   private waitRetry(task: Task, delay: number): void {
     this.pending++;
-    this.retries.add(task, delay, () => {
+    (this.retries ??= new RetryWaits(this.clock)).add(task, delay, () => {
       this.pending--;
       if (this.w.status === 'running') this.deliverNow(task.slot, task.data, task.seq, task.attempt, task.merged); // recorded as pending by the failed attempt's commit
       else if (this.w.status === 'paused') this.w.addPendingTask(toPending(task, 0));
@@ -942,19 +961,19 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   }
 
   private afterActivation(): void {
-    if (this.idleWaiters.length > 0) this.wakeIdleWaiters();
+    if (this.idleWaiters !== undefined) this.wakeIdleWaiters();
     if (this.pending === 0) this.checkDone();
     // a running job is never settled; this check keeps the common case to one comparison
     if (this.active === 0 && this.w.status !== 'running') this.notifySettled();
   }
 
   private wakeIdleWaiters(): void {
-    const still: typeof this.idleWaiters = [];
-    for (const w of this.idleWaiters) {
+    const still: { exclude: number; resolve: () => void; late: boolean }[] = [];
+    for (const w of this.idleWaiters ?? []) {
       if (this.idleExcept(w.exclude) && (!w.late || this.lateExcept(w.exclude))) w.resolve();
       else still.push(w);
     }
-    this.idleWaiters = still;
+    this.idleWaiters = still.length > 0 ? still : undefined;
   }
 
   /** Sequence number of this job's activation that is calling now (pause/cancel from inside a handler), else -1. */
@@ -991,7 +1010,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     w.transition(status);
     this.releaseStep();
     this.timeout.disarm();
-    this.retries.clear();
+    this.retries?.clear();
     this.engine?.onTerminate();
     this.scheduler.takeLane(this.lane);
     if (status === 'cancelled') w.replacePendingTasks([]);
@@ -1012,7 +1031,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (this.ev.on) this.ev.ended(status, this.state.error ?? (reason !== undefined ? { code: errorCode(reason), message: reason.message } : undefined));
     this.durable?.scheduleFlush(true);
     this.notifySettled();
-    if (this.idleWaiters.length > 0) this.wakeIdleWaiters(); // pending pause() promises resolve too
+    if (this.idleWaiters !== undefined) this.wakeIdleWaiters(); // pending pause() promises resolve too
   }
 
   private onTimeout(): void {
@@ -1034,7 +1053,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
   private notifySettled(): void {
     if (!this.isSettled()) return;
     const waiters = this.settleWaiters;
-    this.settleWaiters = [];
+    this.settleWaiters = undefined;
     if (this.durable !== undefined) {
       // with a store, a job settles once what it did is written
       void this.durable.idle().then(() => this.wake(waiters));
@@ -1043,9 +1062,11 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     this.wake(waiters);
   }
 
-  private wake(waiters: readonly (() => void)[]): void {
-    for (const w of waiters) w();
-    for (const w of this.watchers) w(this);
+  private wake(waiters: readonly (() => void)[] | undefined): void {
+    if (waiters !== undefined) for (const w of waiters) w();
+    this.watcher?.(this);
+    const more = this.moreWatchers;
+    if (more !== undefined) for (const w of more) w(this);
   }
 
   /**
@@ -1062,7 +1083,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
     if (running !== undefined) rerun(running, running.data);
     for (const task of this.inFlight?.keys() ?? NO_TASKS) rerun(task, task.data);
     for (const t of this.lane.toTasks()) if (t.slot.kind !== SlotKind.EVALUATE) out.push(toPending(t, 0));
-    for (const r of this.retries.list()) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(toPending(r.task, r.remaining));
+    for (const r of this.retries?.list() ?? NO_WAITS) if (r.task.slot.kind !== SlotKind.EVALUATE) out.push(toPending(r.task, r.remaining));
     return out;
   }
 

@@ -16,10 +16,10 @@ export class JobTimeout {
     private readonly expired: () => void,
   ) {}
 
-  /** Starts a running segment; `expired` is called when the rest of the budget is used up. */
-  arm(): void {
+  /** Starts a running segment at `at` (monotonic ms of the clock, default: read now); `expired` is called when the rest of the budget is used up. */
+  arm(at?: number): void {
     const budget = (this.job.timeoutBudget ?? Infinity) - this.job.elapsedMs;
-    this.segmentStart = this.clock.monotonic();
+    this.segmentStart = at ?? this.clock.monotonic();
     if (!Number.isFinite(budget)) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;

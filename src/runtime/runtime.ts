@@ -2,7 +2,7 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { DefinitionError, ExecutionError, InvalidArgumentError } from '../errors/routilux-error.js';
 import type { Flow } from '../flow/flow.js';
 import { MAX_TIMEOUT } from '../flow/flow-options.js';
-import { JobState } from '../state/job-state.js';
+import { JobState, newJobState } from '../state/job-state.js';
 import { JobStatus } from '../state/job-types.js';
 import { assertNumber, assertPayload, describe } from '../utils/guards.js';
 import { systemClock, type Clock } from './clock.js';
@@ -147,7 +147,7 @@ export class Runtime {
       }
     }
     if (breakpoints !== undefined) {
-      given ??= new JobState(flow.flowId, { historyLimit: flow.historyLimit, clock: flow.clock });
+      given ??= newJobState(flow.flowId, flow.historyLimit, flow.clock);
       addCheckedBreakpoints(given, breakpoints);
     }
     const entry = this.entryOf(flow, plan, options.entryRoutineId);

@@ -26,7 +26,7 @@ import type {
   SharedLogEntry,
 } from './job-types.js';
 import type { OutputHandler } from './output-handlers.js';
-import { waitForCompletion, type WaitOptions } from './wait-for-completion.js';
+import { NO_OPTIONS, waitForCompletion, type WaitOptions } from './wait-for-completion.js';
 import { JobWriter } from './job-writer.js';
 import { breakpointView, type Breakpoint } from './breakpoint-types.js';
 
@@ -55,6 +55,22 @@ export interface JobStateOptions {
 const own = Object.prototype.hasOwnProperty;
 const OPTION_KEYS: readonly string[] = ['jobId', 'historyLimit', 'clock'];
 
+/** The options object of the one construction `newJobState` is making (its values were checked when the flow was built). */
+let trustedOptions: JobStateOptions | undefined;
+
+/**
+ * @internal A new job of a flow: `historyLimit` and `clock` are the flow's own, checked when
+ * the flow was built, so the constructor's argument checks are skipped (a job is created per
+ * start, on the hot path).
+ */
+export function newJobState(flowId: string, historyLimit: number, clock: Clock): JobState {
+  const options: JobStateOptions = { historyLimit, clock };
+  trustedOptions = options;
+  const state = new JobState(flowId, options);
+  trustedOptions = undefined;
+  return state;
+}
+
 /**
  * Everything one execution of a flow owns: status, per-routine state, history, shared
  * data and log, outputs, pending work. Fields are read-only from outside and change
@@ -72,15 +88,17 @@ export class JobState {
     if (typeof flowId !== 'string' || flowId.length === 0) {
       throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `JobState needs the flow id it belongs to; got ${describe(flowId)}.`);
     }
-    checkOptions(options, OPTION_KEYS, 'JobState');
     const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
-    if (!Number.isInteger(limit) || limit < 0) {
-      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `historyLimit must be an integer >= 0; got ${describe(limit)}.`);
-    }
-    if (options.jobId !== undefined) assertName(options.jobId, 'JobState jobId');
     const clock = options.clock ?? systemClock;
-    if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
-      throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'JobState clock must implement the Clock interface (now, monotonic, setTimeout, clearTimeout).');
+    if (options !== trustedOptions) {
+      checkOptions(options, OPTION_KEYS, 'JobState');
+      if (!Number.isInteger(limit) || limit < 0) {
+        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `historyLimit must be an integer >= 0; got ${describe(limit)}.`);
+      }
+      if (options.jobId !== undefined) assertName(options.jobId, 'JobState jobId');
+      if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+        throw new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, 'JobState clock must implement the Clock interface (now, monotonic, setTimeout, clearTimeout).');
+      }
     }
     const now = clock.now();
     this.#d = {
@@ -431,7 +449,7 @@ export class JobState {
    * paused), false on timeout (the status is left untouched). `onProgress` is called every
    * `progressInterval` ms (default 1000) and once at the end.
    */
-  static waitForCompletion(flow: { readonly flowId: string }, jobState: JobState, options: WaitOptions = {}): Promise<boolean> {
+  static waitForCompletion(flow: { readonly flowId: string }, jobState: JobState, options: WaitOptions = NO_OPTIONS): Promise<boolean> {
     if (!(jobState instanceof JobState)) {
       return Promise.reject(new InvalidArgumentError(ErrorCode.INVALID_ARGUMENT, `waitForCompletion needs a JobState; got ${describe(jobState)}.`));
     }

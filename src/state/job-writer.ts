@@ -155,12 +155,12 @@ export class JobWriter {
     this.log?.field('elapsedMs');
   }
 
-  /** @internal moves the job to `status` (checked against the transition table). */
-  transition(status: JobStatus): void {
+  /** @internal moves the job to `status` (checked against the transition table), dated `at` (default: a read of the job's clock). */
+  transition(status: JobStatus, at?: number): void {
     assertTransition(this.d.jobId, this.d.status, status);
     this.d.status = status;
     this.log?.field('status');
-    this.touch();
+    this.touch(at);
   }
 
   /** @internal reserves `count` task sequence numbers and returns the first. */
@@ -452,9 +452,9 @@ export class JobWriter {
     return log.take(this.d);
   }
 
-  /** @internal marks the job changed now (by the job's clock). */
-  touch(): void {
-    this.d.updatedAtMs = this.clock.now();
+  /** @internal marks the job changed at `at` (default: now, by the job's clock). */
+  touch(at?: number): void {
+    this.d.updatedAtMs = at ?? this.clock.now();
     this.log?.field('updatedAt');
   }
 

@@ -23,8 +23,50 @@ export interface WaitTarget {
   readonly liveRun: JobRunLink | undefined;
 }
 
+const settledTrue = (): boolean => true;
+
+/**
+ * The timeout of a wait whose options set at most a valid `timeout` (`undefined`: none), or
+ * `null` when anything else is set (the full path then checks and reports it).
+ */
+function plainTimeout(options: WaitOptions): number | undefined | null {
+  if (options === NO_OPTIONS) return undefined;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return null;
+  let timeout: number | undefined;
+  for (const key in options) {
+    if (!Object.prototype.hasOwnProperty.call(options, key)) return null;
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (key !== 'timeout' || typeof value !== 'number' || !(value >= 0)) return null;
+    timeout = value;
+  }
+  return timeout;
+}
+
+/** @internal the options of a wait that sets none (`JobState.waitForCompletion`'s default). */
+export const NO_OPTIONS: WaitOptions = Object.freeze({});
+
 /** @internal the body of `JobState.waitForCompletion` (the caller checked that `jobState` is a JobState). */
 export function waitForCompletion(flow: { readonly flowId: string }, jobState: WaitTarget, options: WaitOptions): Promise<boolean> {
+  // The common waits (a live running job, its own flow, no options or only a timeout) skip the
+  // option walk and the progress closures; no options at all is the run's settled() promise.
+  // Everything else takes the full path.
+  const live = jobState.liveRun;
+  if (live !== undefined && jobState.status === 'running' && typeof flow === 'object' && flow !== null && flow.flowId === jobState.flowId) {
+    const timeout = plainTimeout(options);
+    if (timeout === undefined) return live.settled().then(settledTrue);
+    if (timeout !== null) {
+      // only a timeout: one timer, no progress closures (a late settle after the timeout resolves nothing)
+      return new Promise<boolean>((resolve) => {
+        const clock = live.clock;
+        const timer = clock.setTimeout(() => resolve(false), timeout);
+        void live.settled().then(() => {
+          clock.clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    }
+  }
   return new Promise<boolean>((resolve, reject) => {
     if (typeof flow !== 'object' || flow === null || flow.flowId !== jobState.flowId) {
       reject(
