@@ -191,9 +191,11 @@ describe('F7 graceful SIGTERM on SqliteJobStore, then restart', () => {
   it('no activation starts after the signal, in-flight ones finish, the rest is kept; after restart lost 0 and duplicated 0', async () => {
     const db = join(dir, 'f7.db');
     const ledgerPath = join(dir, 'f7.ledger');
-    const common = ['40', '6', 'sync'];
+    const common = ['120', '6', 'sync'];
     const first = await runChild([db, ledgerPath, 'start', ...common], undefined, async (p) => {
-      setTimeout(() => p.kill('SIGTERM'), 60);
+      // the signal comes mid-run: once some handlers have run, long before 720 activations are done
+      for (let i = 0; i < 2000 && readDurableLedger(ledgerPath).ledger.entries.length < 40; i++) await new Promise((r) => setTimeout(r, 5));
+      p.kill('SIGTERM');
     });
     expect(first.code, first.stderr.slice(-2000)).toBe(0);
     expect(first.lines).toContain('terminated');
