@@ -6,8 +6,10 @@ function isNoScript(error: unknown): boolean {
 }
 
 /**
- * A Lua script run with EVALSHA, falling back to EVAL (which caches it again) when the
- * server does not know it: after a restart, a SCRIPT FLUSH or on a fresh replica.
+ * A Lua script of this package (its source is a constant of `lua/`, never built from input:
+ * keys and arguments travel as KEYS/ARGV data) run with EVALSHA. When the server does not
+ * know it (after a restart, a SCRIPT FLUSH or on a fresh replica) it is loaded with SCRIPT
+ * LOAD and run by its SHA again; nothing is ever sent as EVAL.
  */
 export class LuaScript {
   /** The script's SHA-1, as Redis names it. */
@@ -23,7 +25,8 @@ export class LuaScript {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return client.eval(this.source, keys.length, ...keys, ...args);
+      await client.script('LOAD', this.source);
+      return client.evalsha(this.sha, keys.length, ...keys, ...args);
     }
   }
 }
