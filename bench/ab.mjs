@@ -7,6 +7,7 @@
 // An older build, e.g. of the previous commit:
 //   git worktree add /tmp/routilux-base HEAD~1 && (cd /tmp/routilux-base && npm ci && npm run build)
 //   npm run build && node bench/ab.mjs --base /tmp/routilux-base/dist --workload fanout
+import { makeSampler } from './lib/sampler.mjs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -44,16 +45,7 @@ if (values.rxjs) systems.rxjs = await import(new URL('systems/baseline-rxjs.mjs'
 const runners = {};
 for (const [name, system] of Object.entries(systems)) runners[name] = await system[W.key](p);
 
-/** Mean ms per execution over `reps` executions, each verified. */
-async function sample(name) {
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) {
-    const ctx = W.makeCtx(p);
-    await runners[name](ctx);
-    W.verify(ctx, p);
-  }
-  return (performance.now() - t0) / reps;
-}
+const sample = makeSampler(runners, W, p, reps);
 
 const names = Object.keys(runners);
 for (let w = 0; w < 3; w++) for (const name of names) await sample(name); // warm-up

@@ -7,6 +7,7 @@
 //
 //   git worktree add /tmp/routilux-base <commit before the stream> && (cd /tmp/routilux-base && npm ci && npx tsc -p tsconfig.build.json)
 //   npx tsc -p tsconfig.build.json && node bench/events.mjs --base /tmp/routilux-base/dist [--reps 10] [--rounds 15]
+import { makeSampler } from './lib/sampler.mjs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -56,16 +57,7 @@ const systems = {
 const runners = {};
 for (const [name, system] of Object.entries(systems)) runners[name] = await system[W.key](p);
 
-/** Mean ms per execution over `reps` executions, each verified. */
-async function sample(name) {
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) {
-    const ctx = W.makeCtx(p);
-    await runners[name](ctx);
-    W.verify(ctx, p);
-  }
-  return (performance.now() - t0) / reps;
-}
+const sample = makeSampler(runners, W, p, reps);
 
 // Two phases, A against B and then A against C, so the garbage C leaves behind is never
 // collected during a sample of B.

@@ -4,6 +4,7 @@
 // - durability 'sync' vs a bare better-sqlite3 loop committing one transaction per
 //   activation with rows of the same size: commits per second (target ≥ 0.5×).
 // Both files use WAL and synchronous FULL. Runs against the built package (dist/).
+import { chainRoutines } from './lib/chain-routines.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,22 +19,7 @@ const STAGES = 10;
 const dir = mkdtempSync(join(tmpdir(), 'routilux-w7-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-class Head extends RoutineBase {
-  constructor() {
-    super();
-    this.defineEvent('out');
-    this.defineSlot('trigger', (d) => {
-      for (let i = 0; i < d.n; i++) this.emit('out', { id: i, value: 0 });
-    });
-  }
-}
-class Inc extends RoutineBase {
-  constructor() {
-    super();
-    this.defineEvent('out');
-    this.defineSlot('in', (d) => this.emit('out', { id: d.id, value: d.value + 1 }));
-  }
-}
+const { Head, Inc } = chainRoutines(RoutineBase);
 class Sink extends RoutineBase {
   constructor() {
     super();
