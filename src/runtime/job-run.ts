@@ -696,6 +696,7 @@ export class JobRun implements JobRunLink, PolicyRun, DurableOwner {
       this.refuseStep(task);
       return false;
     }
+    this.w.countActivation();
     this.w.activationStarted(node.index, node.id, task.attempt === 1);
     this.durable?.began(task);
     if (this.ev.on) this.ev.started(task);

@@ -128,6 +128,12 @@ export class JobWriter {
     return this.d.activations;
   }
 
+  /** @internal counts one started activation (the step limit counts them). */
+  countActivation(): void {
+    this.d.activations++;
+    this.log?.field('activationCount');
+  }
+
   /** @internal an activation still running when its job ended: a `running` record becomes `failed` with the job's reason. */
   routineCutLoose(routineId: string, error: { code: string; message: string }): void {
     const rec = this.recordOf(routineId);
@@ -184,19 +190,17 @@ export class JobWriter {
 
   /**
    * @internal an activation of routine `routineId` (plan node `index`) starts: it becomes the
-   * current routine, it counts toward the step limit, a first attempt counts as an
-   * execution, a `completed` record goes back to `running`.
+   * current routine, a first attempt counts as an execution, a `completed` record goes back
+   * to `running`.
    */
   activationStarted(index: number, routineId: string, firstAttempt: boolean): void {
     const d = this.d;
-    d.activations++; // the step limit counts every activation started, retries included
     d.currentRoutineId = routineId;
     const rec = this.records[index] ?? this.recordAt(index, routineId);
     if (firstAttempt) rec.executions = (rec.executions ?? 0) + 1;
     if (rec.status === 'completed') rec.status = 'running';
     const log = this.log;
     if (log !== undefined) {
-      log.field('activationCount');
       log.field('currentRoutineId');
       log.entry('routineStates', routineId);
     }
